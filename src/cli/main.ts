@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+/**
+ * kiln's entry point: parses argv, picks a reporter, runs the command, prints its result, and is
+ * the only place that prints errors and sets the exit status (2 usage, 1 failure, 130 interrupt).
+ */
+import { errorJson, formatError } from './print-error.js';
+import { parseArgv, runInvocation } from './program.js';
+import { commands } from './commands/index.js';
+import { pickReporter } from '../reporters/index.js';
+import { toKilnError } from '../core/errors.js';
+
+export interface MainIo {
+  argv: string[];
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+}
+
+export async function main(io: MainIo): Promise<number> {
+  const json = io.argv.includes('--json');
+  let reporter: ReturnType<typeof pickReporter> | undefined;
+  try {
+    const invocation = parseArgv(commands, io.argv, (s) => io.stdout.write(s));
+    if (!invocation) return 0;
+    const verbose = Boolean(invocation.options.verbose);
+    reporter = json
+      ? pickReporter('json', { out: io.stdout, verbose })
+      : pickReporter(undefined, { out: io.stderr, verbose });
+    const result = await runInvocation(invocation, {
+      emit: (e) => reporter!.event(e),
+      signal: io.signal,
+      json,
+      cwd: io.cwd,
+      env: io.env,
+      isTTY: Boolean(io.stdout.isTTY),
+    });
+    reporter.close();
+    if (json) {
+      if (result.json !== undefined) io.stdout.write(`${JSON.stringify({ type: 'result', data: result.json })}\n`);
+    } else if (result.text !== undefined && result.text !== '') {
+      io.stdout.write(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+    }
+    return result.exitCode ?? 0;
+  } catch (error) {
+    reporter?.close();
+    const err = toKilnError(error);
+    if (json) io.stdout.write(`${JSON.stringify(errorJson(err))}\n`);
+    io.stderr.write(`${formatError(err)}\n`);
+    return err.code === 'INTERRUPTED' ? 130 : err.exitCode;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1] ?? '';
+  return /[\\/]cli[\\/]main\.(js|ts)$/.test(entry) || /[\\/]kiln$/.test(entry);
+}
+
+if (isEntryPoint()) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts > 2) process.exit(sig === 'SIGINT' ? 130 : 143);
+    controller.abort(new Error(`received ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  main({ argv: process.argv.slice(2), stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal })
+    .then((code) => {
+      process.exitCode = code;
+      // Long-lived handles (libvirt event loop, HTTP servers) are closed by the commands; this
+      // guards against a hang if one was missed.
+      setTimeout(() => process.exit(code), 2_000).unref();
+    })
+    .catch((error) => {
+      process.stderr.write(`${formatError(error)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,75 @@
+/**
+ * The one error type of kiln. Every failure that reaches the user is a KilnError with a stable
+ * code, a message, an optional hint, the underlying cause and, for bad input, the file and line.
+ * Only the CLI prints errors (see src/cli/print-error.ts); library code throws.
+ */
+
+/** Whose fault it is: bad input (user), a bug in kiln (kiln), or something outside (external). */
+export type Fault = 'user' | 'kiln' | 'external';
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface KilnErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  fault?: Fault;
+  source?: SourceLocation;
+  /** Extra lines shown under the message, e.g. the last lines of an installer log. */
+  details?: string[];
+  /** A usage error (bad flags or arguments): exit status 2 instead of 1. */
+  usage?: boolean;
+}
+
+export class KilnError extends Error {
+  override readonly name = 'KilnError';
+  readonly code: string;
+  readonly hint?: string;
+  readonly fault: Fault;
+  readonly source?: SourceLocation;
+  readonly details: string[];
+  readonly usage: boolean;
+
+  constructor(code: string, message: string, options: KilnErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.hint = options.hint;
+    this.fault = options.fault ?? (options.usage ? 'user' : 'external');
+    this.source = options.source;
+    this.details = options.details ?? [];
+    this.usage = options.usage ?? false;
+  }
+
+  get exitCode(): 1 | 2 {
+    return this.usage ? 2 : 1;
+  }
+}
+
+export function isKilnError(value: unknown): value is KilnError {
+  return value instanceof KilnError;
+}
+
+/** Shorthand for a usage error (exit 2): a bad flag, argument or value. */
+export function usageError(message: string, hint?: string, source?: SourceLocation): KilnError {
+  return new KilnError('USAGE', message, { usage: true, fault: 'user', hint, source });
+}
+
+/** Anything thrown that is not a KilnError becomes an INTERNAL one (a kiln bug), keeping the cause. */
+export function toKilnError(value: unknown): KilnError {
+  if (isKilnError(value)) return value;
+  const message = value instanceof Error ? value.message : String(value);
+  return new KilnError('INTERNAL', message, {
+    fault: 'kiln',
+    cause: value,
+    hint: 'This is a bug in kiln; please report it with the build log.',
+  });
+}
+
+/** The error an aborted operation throws (Ctrl-C, SIGTERM, --timeout). */
+export function interruptedError(reason: unknown): KilnError {
+  if (isKilnError(reason)) return reason;
+  return new KilnError('INTERRUPTED', 'interrupted', { fault: 'user', cause: reason });
+}

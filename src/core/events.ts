@@ -1,0 +1,45 @@
+/**
+ * Typed events: the library never prints, it emits these; reporters (src/reporters/) render them
+ * as a TTY status line, plain lines or JSON lines.
+ */
+
+export type Level = 'debug' | 'info' | 'warn';
+
+/** States of an install guest (see src/pipeline/guest-machine.ts). */
+export type GuestState = 'preparing' | 'booting' | 'installing' | 'powered-off' | 'captured' | 'failed';
+
+export type KilnEvent =
+  | { type: 'message'; level: Level; text: string; code?: string }
+  | { type: 'phase'; phase: string; state: 'start' | 'end' | 'fail' | 'skip'; elapsedMs?: number; detail?: string }
+  | {
+      type: 'progress';
+      task: string;
+      done: number;
+      total?: number;
+      unit: 'bytes' | 'blocks' | 'files' | 'steps';
+      /** Rate in units per second, when the emitter knows it. */
+      rate?: number;
+      detail?: string;
+    }
+  | { type: 'guest'; state: GuestState; domain?: string; detail?: string }
+  | { type: 'installer-line'; stream: 'log' | 'console'; line: string }
+  | { type: 'result'; kind: string; data: unknown };
+
+export type Emit = (event: KilnEvent) => void;
+
+/** An emitter that drops everything (library defaults, tests that do not care). */
+export const silent: Emit = () => {};
+
+export function warn(emit: Emit, text: string, code?: string): void {
+  emit({ type: 'message', level: 'warn', text, code });
+}
+
+export function info(emit: Emit, text: string, code?: string): void {
+  emit({ type: 'message', level: 'info', text, code });
+}
+
+/** Collects events in memory: used by tests and by commands that summarise what happened. */
+export function collect(): { emit: Emit; events: KilnEvent[] } {
+  const events: KilnEvent[] = [];
+  return { emit: (e) => events.push(e), events };
+}
