@@ -1,0 +1,38 @@
+/** The build record kept beside every base image (record.json). */
+
+export type Arch = 'x86_64' | 'i686';
+
+export interface InputHash {
+  /** What the input is: 'kickstart', 'treeinfo', 'kernel', 'initrd', 'payload:<url>', 'arch', … */
+  name: string;
+  sha256: string;
+  /** Human detail: a URL, a path, a value. */
+  detail?: string;
+}
+
+export interface PackageEntry {
+  name: string;
+  epoch: string;
+  version: string;
+  release: string;
+  arch: string;
+}
+
+export interface BuildRecord {
+  /** The store key: SHA-256 over every input that changes the result. */
+  id: string;
+  name: string;
+  version?: string;
+  arch: Arch;
+  createdAt: string;
+  kilnVersion: string;
+  inputs: InputHash[];
+  disk: { file: string; format: 'qcow2' | 'raw'; virtualSize: number; actualSize: number };
+  accelerator: 'kvm' | 'tcg';
+  /** Milliseconds per phase, in order. */
+  timings: { phase: string; ms: number }[];
+  packages: PackageEntry[];
+  installer: { driver: string; tree: string; family?: string; release?: string };
+  /** Where the build's logs are (console, installer log, domain XML, kickstart used). */
+  logDir: string;
+}
