@@ -58,7 +58,7 @@ export function parseArgv(commands: CommandSpec[], argv: string[], write: (s: st
     .version(KILN_VERSION, '--version')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeOut: write, writeErr: () => {} });
+    .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} });
   const found: { invocation?: Invocation } = {};
   for (const spec of commands) addCommand(program, spec, found);
   try {

@@ -125,6 +125,8 @@ export interface SpawnOptions extends Omit<RunOptions, 'stdout' | 'stdin' | 'bin
   stdout?: 'pipe' | 'ignore' | { file: string };
   stdin?: 'ignore' | 'pipe' | { file: string };
   stderr?: 'pipe' | 'ignore';
+  /** Keep stdout in memory for the result (default true). False for large streams read by the caller. */
+  buffer?: boolean;
 }
 
 /**
@@ -136,5 +138,33 @@ export function spawn(file: string, args: readonly string[], options: SpawnOptio
     ...execaOptions({ ...options, stdin: undefined, stdout: options.stdout, binary: true }),
     stdin: options.input === undefined ? (options.stdin ?? 'ignore') : undefined,
     stderr: options.stderr ?? 'pipe',
+    buffer: options.buffer ?? true,
   } as Options);
+}
+
+export interface UncheckedResult extends RunResult {
+  timedOut: boolean;
+}
+
+/**
+ * Runs a command and reports how it ended instead of throwing on a non-zero exit or a timeout
+ * (probes). It still throws when the command cannot start at all or the signal aborts.
+ */
+export async function runUnchecked(file: string, args: readonly string[], options: RunOptions): Promise<UncheckedResult> {
+  try {
+    const result = await execa(file, args, { ...execaOptions(options), reject: false } as Options);
+    if (result.isCanceled) throw interruptedError(options.signal?.reason);
+    if ((result as { code?: string }).code === 'ENOENT' || (result.failed && result.exitCode === undefined && !result.timedOut && !result.signal)) {
+      throw commandError(result, file, args, options.hint, options.timeoutMs);
+    }
+    return {
+      stdout: typeof result.stdout === 'string' ? result.stdout : '',
+      stderr: typeof result.stderr === 'string' ? result.stderr : '',
+      exitCode: result.exitCode ?? -1,
+      timedOut: Boolean(result.timedOut),
+    };
+  } catch (error) {
+    if (error instanceof KilnError) throw error;
+    throw commandError(error, file, args, options.hint, options.timeoutMs);
+  }
 }

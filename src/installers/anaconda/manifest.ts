@@ -26,7 +26,7 @@ export function manifestPostScript(): { options: string[]; body: string } {
     '  if chroot "$root" rpm --version >/dev/null 2>&1; then',
     "    chroot \"$root\" rpm -qa --qf 'KILN-RPM %{NAME}|%{EPOCH}|%{VERSION}|%{RELEASE}|%{ARCH}\\n'",
     '  elif chroot "$root" dpkg-query --version >/dev/null 2>&1; then',
-    "    chroot \"$root\" dpkg-query -W -f='KILN-DEB ${Package}|${Version}|${Architecture}\\n'",
+    "    chroot \"$root\" dpkg-query -W -f='KILN-DEB ${Status}|${Package}|${Version}|${Architecture}\\n'",
     '  fi',
     `  echo ${MANIFEST_END}`,
     '} > "$out"',
@@ -55,12 +55,14 @@ export function parseManifest(lines: readonly string[]): PackageEntry[] | undefi
     const deb = /^KILN-DEB (.+)$/.exec(line);
     if (rpm) {
       const [name, epoch, version, release, arch] = rpm[1]!.split('|');
-      if (name && version !== undefined) {
+      // gpg-pubkey "packages" are imported signing keys, not software.
+      if (name && version !== undefined && name !== 'gpg-pubkey') {
         packages.push({ name, epoch: !epoch || epoch === '(none)' ? '0' : epoch, version, release: release ?? '', arch: arch ?? '' });
       }
     } else if (deb) {
-      const [name, full, arch] = deb[1]!.split('|');
-      if (name && full) packages.push({ name, ...splitDebianVersion(full), arch: arch ?? '' });
+      // Packages dpkg only remembers (removed, config files left) are not installed.
+      const [status, name, full, arch] = deb[1]!.split('|');
+      if (name && full && status?.endsWith(' installed')) packages.push({ name, ...splitDebianVersion(full), arch: arch ?? '' });
     }
   }
   return packages.sort((a, b) => a.name.localeCompare(b.name) || a.arch.localeCompare(b.arch));

@@ -13,9 +13,11 @@ describe('parseManifest', () => {
       MANIFEST_BEGIN,
       'KILN-RPM bash|(none)|4.2.45|1.fc19|x86_64',
       'KILN-RPM kernel|0|3.9.5|301.fc19|x86_64',
-      'KILN-DEB openssh-server|1:9.2p1-2+deb12u3|amd64',
-      'KILN-DEB zlib1g|1:1.2.13.dfsg-1|amd64',
-      'KILN-DEB base-files|12.4+deb12u6|amd64',
+      'KILN-DEB install ok installed|openssh-server|1:9.2p1-2+deb12u3|amd64',
+      'KILN-DEB install ok installed|zlib1g|1:1.2.13.dfsg-1|amd64',
+      'KILN-DEB install ok installed|base-files|12.4+deb12u6|amd64',
+      'KILN-DEB deinstall ok config-files|oldpkg|1.0-1|amd64',
+      'KILN-RPM gpg-pubkey|(none)|de7f38bd|5b7bfa8e|(none)',
       MANIFEST_END,
     ])!;
     expect(pkgs.map(nevra)).toEqual([
@@ -49,7 +51,7 @@ describe('manifestPostScript', () => {
       const fakes: Record<string, string> = {
         chroot: 'shift; exec "$@"',
         rpm: '[ "$1" = --version ] && exit 0; echo "KILN-RPM bash|(none)|4.2.45|1.fc19|x86_64"',
-        'dpkg-query': '[ "$1" = --version ] && exit 0; echo "KILN-DEB bash|5.2.15-2+b2|amd64"',
+        'dpkg-query': '[ "$1" = --version ] && exit 0; echo "KILN-DEB install ok installed|bash|5.2.15-2+b2|amd64"',
       };
       for (const tool of ['chroot', ...tools]) {
         await writeFile(join(bin, tool), `#!/bin/sh\n${fakes[tool]}\n`);

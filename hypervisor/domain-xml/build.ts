@@ -1,0 +1,97 @@
+/**
+ * DomainSpec → libvirt domain XML (fast-xml-parser's XMLBuilder: it escapes text and attributes).
+ *
+ * What every kiln guest gets, and why:
+ * - `<features><acpi/></features>`: without ACPI a guest's poweroff never stops the domain.
+ * - on_poweroff / on_reboot / on_crash = destroy: every way a guest ends becomes a STOPPED event
+ *   (with kernel `panic=-1`, a panic reboots, and the reboot stops the domain too).
+ * - No USB controller, no balloon, no graphics: less for TCG to emulate; the console is serial.
+ * - `<cpu mode='host-passthrough'/>` only with type kvm (TCG keeps QEMU's default model).
+ */
+import { XMLBuilder } from 'fast-xml-parser';
+import { emulatorFor } from './emulator.js';
+import { diskTarget, isKernelBoot, validateSpec, type DiskSpec, type DomainSpec } from './spec.js';
+
+type Node = Record<string, unknown>;
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+});
+
+/** Validates the spec (throws INVALID_SPEC) and returns the domain XML. */
+export function buildDomainXml(spec: DomainSpec): string {
+  validateSpec(spec);
+  const domain: Node = {
+    '@_type': spec.type,
+    name: spec.name,
+    uuid: spec.uuid,
+    memory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
+    vcpu: spec.vcpus,
+    os: os(spec),
+    features: { acpi: '' },
+    cpu: spec.type === 'kvm' ? { '@_mode': 'host-passthrough' } : undefined,
+    clock: { '@_offset': 'utc' },
+    on_poweroff: 'destroy',
+    on_reboot: 'destroy',
+    on_crash: 'destroy',
+    devices: devices(spec),
+  };
+  return builder.build({ domain: prune(domain) }) as string;
+}
+
+function os(spec: DomainSpec): Node {
+  const type = { '@_arch': spec.arch, '@_machine': 'pc', '#text': 'hvm' };
+  if (isKernelBoot(spec.boot)) {
+    return { type, kernel: spec.boot.kernel, initrd: spec.boot.initrd, cmdline: spec.boot.cmdline };
+  }
+  return { type, boot: { '@_dev': spec.boot.device } };
+}
+
+function devices(spec: DomainSpec): Node {
+  return {
+    emulator: spec.emulator ?? emulatorFor(spec.arch),
+    disk: spec.disks.map(disk),
+    controller: { '@_type': 'usb', '@_model': 'none' },
+    interface: spec.network && { '@_type': 'user', model: { '@_type': spec.network.model ?? 'virtio' } },
+    serial: spec.serialLog && { '@_type': 'file', source: { '@_path': spec.serialLog }, target: { '@_port': 0 } },
+    console: spec.serialLog && {
+      '@_type': 'file',
+      source: { '@_path': spec.serialLog },
+      target: { '@_type': 'serial', '@_port': 0 },
+    },
+    channel: spec.channels?.map((c) => ({
+      '@_type': 'file',
+      source: { '@_path': c.path },
+      target: { '@_type': 'virtio', '@_name': c.name },
+    })),
+    rng: spec.rng ? { '@_model': 'virtio', backend: { '@_model': 'random', '#text': '/dev/urandom' } } : undefined,
+    memballoon: { '@_model': 'none' },
+  };
+}
+
+function disk(d: DiskSpec, index: number): Node {
+  return {
+    '@_type': 'file',
+    '@_device': 'disk',
+    driver: { '@_name': 'qemu', '@_type': d.format, '@_discard': d.discard, '@_cache': d.cache },
+    source: { '@_file': d.path },
+    target: { '@_dev': diskTarget(d, index), '@_bus': 'virtio' },
+    readonly: d.readonly ? '' : undefined,
+  };
+}
+
+/** Drops undefined values (absent optional elements and attributes) recursively. */
+function prune(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prune);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Node = {};
+  for (const [key, v] of Object.entries(value as Node)) {
+    if (v === undefined || v === false) continue;
+    out[key] = prune(v);
+  }
+  return out;
+}

@@ -1,0 +1,106 @@
+/**
+ * DomainSpec: the typed description of a kiln guest that buildDomainXml turns into libvirt XML,
+ * and its validation (every problem found at once, with the field named).
+ */
+import { isAbsolute } from 'node:path';
+import { HypervisorError } from '../errors.js';
+
+export type GuestArch = 'x86_64' | 'i686';
+/** libvirt domain type: 'kvm' only once the probe said KVM works, else 'qemu' (TCG). */
+export type DomainType = 'kvm' | 'qemu';
+
+export interface KernelBoot {
+  kernel: string;
+  initrd?: string;
+  cmdline?: string;
+}
+
+export interface DiskBoot {
+  device: 'hd';
+}
+
+export interface DiskSpec {
+  path: string;
+  format: 'qcow2' | 'raw';
+  /** Guest device name; default vda, vdb… in order. Always on the virtio bus. */
+  target?: string;
+  /** Pass guest TRIM through so freed blocks leave the image sparse. */
+  discard?: 'unmap';
+  readonly?: boolean;
+  /** QEMU cache mode. 'unsafe' ignores guest flushes: fastest for a throwaway install disk. */
+  cache?: 'none' | 'writeback' | 'unsafe';
+}
+
+export interface DomainSpec {
+  name: string;
+  type: DomainType;
+  arch: GuestArch;
+  memoryMiB: number;
+  vcpus: number;
+  /** QEMU binary; default emulatorFor(arch). */
+  emulator?: string;
+  boot: KernelBoot | DiskBoot;
+  disks: DiskSpec[];
+  /** User-mode networking (no bridge, no dnsmasq); the guest reaches host loopback as 10.0.2.2. */
+  network?: { model?: 'virtio' | 'e1000' };
+  /** The serial console (ttyS0) goes to this file. */
+  serialLog?: string;
+  /** virtio-serial ports written to files, e.g. org.fedoraproject.anaconda.log.0. */
+  channels?: { name: string; path: string }[];
+  /** A virtio RNG fed from the host's /dev/urandom (installers block on entropy without it). */
+  rng?: boolean;
+  uuid?: string;
+}
+
+export function isKernelBoot(boot: DomainSpec['boot']): boot is KernelBoot {
+  return 'kernel' in boot;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TARGET = /^(vd|sd|hd)[a-z]{1,2}$/;
+const CHANNEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Throws INVALID_SPEC listing every problem. */
+export function validateSpec(spec: DomainSpec): void {
+  const problems: string[] = [];
+  const absolute = (field: string, path: string | undefined) => {
+    if (path !== undefined && !isAbsolute(path)) problems.push(`${field} must be an absolute path (got ${JSON.stringify(path)})`);
+  };
+  if (!NAME.test(spec.name)) problems.push(`name ${JSON.stringify(spec.name)} must be 1-100 of letters, digits and _.+- (starting with a letter or digit)`);
+  if (spec.type !== 'kvm' && spec.type !== 'qemu') problems.push(`type must be kvm or qemu (got ${JSON.stringify(spec.type)})`);
+  if (spec.arch !== 'x86_64' && spec.arch !== 'i686') problems.push(`arch must be x86_64 or i686 (got ${JSON.stringify(spec.arch)})`);
+  if (!Number.isInteger(spec.memoryMiB) || spec.memoryMiB < 16) problems.push(`memoryMiB must be an integer ≥ 16 (got ${spec.memoryMiB})`);
+  if (!Number.isInteger(spec.vcpus) || spec.vcpus < 1) problems.push(`vcpus must be an integer ≥ 1 (got ${spec.vcpus})`);
+  absolute('emulator', spec.emulator);
+  if (isKernelBoot(spec.boot)) {
+    absolute('boot.kernel', spec.boot.kernel);
+    absolute('boot.initrd', spec.boot.initrd);
+  } else if (spec.boot.device !== 'hd') {
+    problems.push('boot must be { kernel, initrd?, cmdline? } or { device: "hd" }');
+  }
+  if (!isKernelBoot(spec.boot) && spec.disks.length === 0) problems.push('boot from hd needs a disk');
+  const targets = new Set<string>();
+  spec.disks.forEach((disk, i) => {
+    absolute(`disks[${i}].path`, disk.path);
+    if (disk.format !== 'qcow2' && disk.format !== 'raw') problems.push(`disks[${i}].format must be qcow2 or raw`);
+    const target = diskTarget(disk, i);
+    if (!TARGET.test(target)) problems.push(`disks[${i}].target ${JSON.stringify(target)} is not a device name like vda`);
+    if (targets.has(target)) problems.push(`disks[${i}].target ${target} is used twice`);
+    targets.add(target);
+  });
+  absolute('serialLog', spec.serialLog);
+  spec.channels?.forEach((channel, i) => {
+    if (!CHANNEL.test(channel.name)) problems.push(`channels[${i}].name ${JSON.stringify(channel.name)} is not a port name like org.fedoraproject.anaconda.log.0`);
+    absolute(`channels[${i}].path`, channel.path);
+  });
+  if (spec.uuid !== undefined && !UUID.test(spec.uuid)) problems.push(`uuid ${JSON.stringify(spec.uuid)} is not a UUID`);
+  if (problems.length > 0) {
+    throw new HypervisorError('INVALID_SPEC', `invalid domain spec for ${JSON.stringify(spec.name)}: ${problems.join('; ')}`);
+  }
+}
+
+/** The guest device name of the i-th disk: its own target, or vda, vdb… */
+export function diskTarget(disk: DiskSpec, index: number): string {
+  return disk.target ?? `vd${String.fromCharCode('a'.charCodeAt(0) + index)}`;
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up everything kiln needs on a fresh Debian 12 machine (as root), idempotently:
+#   1. host packages and the libvirt daemons (scripts/setup-host.sh)
+#   2. npm packages (npm ci) and the TypeScript build
+#   3. the Anaconda test-double install trees and payloads for x86_64 and i686 (cached under
+#      kiln's cache dir, so a second run reuses them in seconds)
+# Used by both README commands: `bash scripts/setup.sh && npm run demo` and
+# `bash scripts/setup.sh && npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup-host.sh
+echo "setup: npm packages"
+npm ci --no-audit --no-fund --loglevel=error
+echo "setup: building kiln"
+npm run --silent build
+for arch in x86_64 i686; do
+  echo "setup: test installer tree for $arch"
+  node dist/scripts/test-installer/build.js --arch "$arch"
+done
+echo "setup: done"

@@ -1,0 +1,41 @@
+/**
+ * The store key of a base image: SHA-256 over every input that changes the installed disk — the
+ * kickstart as booted (minus per-build URLs), the tree's .treeinfo (a new nightly at the same URL
+ * is a new input), the kernel and initrd, the payload, the arch, the disk size, the installer
+ * driver and kiln's version. Memory and CPU count are left out: they change how fast, not what.
+ */
+import { hashJson, sha256 } from '../core/hash.js';
+import { KILN_VERSION } from '../core/version.js';
+import type { Arch, InputHash } from '../store/record.js';
+import type { InstallMedia } from '../installers/anaconda/media.js';
+
+export interface KeyInputs {
+  kickstartText: string;
+  media: InstallMedia;
+  payload?: InputHash;
+  arch: Arch;
+  diskSizeBytes: number;
+  driver: string;
+}
+
+export function buildInputs(k: KeyInputs): InputHash[] {
+  const inputs: InputHash[] = [
+    { name: 'kickstart', sha256: sha256(k.kickstartText) },
+    { name: 'treeinfo', sha256: k.media.treeInfoSha256 || sha256(''), detail: k.media.tree.location },
+    { name: 'kernel', sha256: k.media.kernel.sha256, detail: k.media.kernel.verified ? 'verified against .treeinfo' : 'unverified' },
+    { name: 'initrd', sha256: k.media.initrd.sha256, detail: k.media.initrd.verified ? 'verified against .treeinfo' : 'unverified' },
+  ];
+  if (k.payload) inputs.push(k.payload);
+  inputs.push(
+    { name: 'arch', sha256: sha256(k.arch), detail: k.arch },
+    { name: 'disk-size', sha256: sha256(String(k.diskSizeBytes)), detail: String(k.diskSizeBytes) },
+    { name: 'installer', sha256: sha256(k.driver), detail: k.driver },
+    { name: 'kiln', sha256: sha256(KILN_VERSION), detail: KILN_VERSION },
+  );
+  return inputs;
+}
+
+/** The key: a hash of the named input hashes (order-independent). */
+export function storeKey(inputs: InputHash[]): string {
+  return hashJson(Object.fromEntries(inputs.map((i) => [i.name, i.sha256])));
+}

@@ -1,0 +1,79 @@
+/**
+ * The install disk: created empty before the install, captured after the guest powered off — its
+ * sizes read with qemu-img, the package manifest parsed from kiln's report channel, and the disk
+ * moved (renamed, not copied) into the store with its build record, JSON manifest and ICICLE.
+ */
+import { run } from '../core/run.js';
+import { KilnError } from '../core/errors.js';
+import { KILN_VERSION } from '../core/version.js';
+import type { ImageSpec } from '../template/image-spec.js';
+import type { Store, BaseImage } from '../store/store.js';
+import type { Arch, BuildRecord, InputHash } from '../store/record.js';
+import { parseManifest } from '../installers/anaconda/manifest.js';
+import { icicleXml } from '../installers/anaconda/icicle.js';
+import type { Timings } from './phase.js';
+
+export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
+  await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', path, String(sizeBytes)], { timeoutMs: 60_000, signal });
+}
+
+export interface QemuImgInfo {
+  'virtual-size': number;
+  'actual-size': number;
+  format: string;
+}
+
+export async function imageInfo(path: string): Promise<QemuImgInfo> {
+  // -U: no lock needed to read sizes (the disk is ours and no guest runs).
+  const { stdout } = await run('qemu-img', ['info', '-U', '--output=json', path], { timeoutMs: 60_000 });
+  return JSON.parse(stdout) as QemuImgInfo;
+}
+
+export interface CaptureInput {
+  store: Store;
+  id: string;
+  disk: string;
+  spec: ImageSpec;
+  arch: Arch;
+  inputs: InputHash[];
+  accel: 'kvm' | 'tcg';
+  timings: Timings;
+  reportLines: string[];
+  logDir: string;
+  tree: string;
+  family?: string;
+  release?: string;
+}
+
+export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
+  const start = performance.now();
+  // A clean image: refcounts settled after the lazy-refcount install, and checked.
+  await run('qemu-img', ['check', '-q', '-r', 'leaks', c.disk], { timeoutMs: 300_000 }).catch((error: unknown) => {
+    throw new KilnError('CAPTURE_FAILED', 'the installed disk is damaged (qemu-img check failed)', { cause: error, fault: 'external' });
+  });
+  const info = await imageInfo(c.disk);
+  const packages = parseManifest(c.reportLines) ?? [];
+  const record: BuildRecord = {
+    id: c.id,
+    name: c.spec.name,
+    version: c.spec.version,
+    arch: c.arch,
+    createdAt: new Date().toISOString(),
+    kilnVersion: KILN_VERSION,
+    inputs: c.inputs,
+    disk: { file: 'disk.qcow2', format: 'qcow2', virtualSize: info['virtual-size'], actualSize: info['actual-size'] },
+    accelerator: c.accel,
+    timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
+    packages,
+    installer: { driver: 'anaconda', tree: c.tree, family: c.family, release: c.release },
+    logDir: c.logDir,
+  };
+  return c.store.commit({
+    diskFile: c.disk,
+    record,
+    files: {
+      'manifest.json': JSON.stringify(packages, null, 2) + '\n',
+      'icicle.xml': icicleXml(packages, c.spec.description ?? `${c.spec.name}${c.spec.version ? ` ${c.spec.version}` : ''} ${c.arch}`),
+    },
+  });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './helpers.js';
+import { formatError } from '../../src/cli/print-error.js';
+import { KilnError } from '../../src/core/errors.js';
+
+describe('kiln CLI frame', () => {
+  it('prints help with no arguments and exits 0', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: kiln');
+    expect(r.stdout).toContain('images');
+  });
+
+  it.each([
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['images', '--no-such-flag'], "unknown option '--no-such-flag'"],
+    [['logs'], "missing required argument 'id'"],
+  ])('%j is a usage error: exit 2, message on stderr', async (argv, message) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kiln: error [USAGE]');
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe('');
+  });
+
+  it('an empty store lists nothing; --json gives a result line', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'kiln-cli-'));
+    try {
+      const plain = await runCli(['images', '--store', store]);
+      expect(plain).toMatchObject({ code: 0 });
+      expect(plain.stdout).toContain('no base images');
+      const json = await runCli(['images', '--store', store, '--json']);
+      expect(JSON.parse(json.stdout.trim())).toEqual({ type: 'result', data: [] });
+    } finally {
+      await rm(store, { recursive: true, force: true });
+    }
+  });
+
+  it('a failure exits 1 with code and hint; --json adds an error line', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'kiln-cli-'));
+    try {
+      const r = await runCli(['logs', 'abcdef', '--store', store, '--json']);
+      expect(r.code).toBe(1);
+      const line = JSON.parse(r.stdout.trim());
+      expect(line).toMatchObject({ type: 'error', code: 'STORE_NOT_FOUND', exitCode: 1 });
+      expect(r.stderr).toMatch(/hint: 'kiln images' lists the store/);
+    } finally {
+      await rm(store, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('formatError', () => {
+  it('puts file:line first, then details, cause and hint', () => {
+    const text = formatError(
+      new KilnError('KS_INVALID', 'part: unknown option --sise (did you mean --size?)', {
+        source: { file: 'cloud.ks', line: 12 },
+        details: ['cloud.ks:14: second problem'],
+        cause: new Error('underlying'),
+        hint: 'Run kiln ks validate.',
+      }),
+    );
+    expect(text.split('\n')).toEqual([
+      'kiln: error [KS_INVALID]: cloud.ks:12: part: unknown option --sise (did you mean --size?)',
+      '  cloud.ks:14: second problem',
+      '  cause: underlying',
+      'hint: Run kiln ks validate.',
+    ]);
+  });
+  it('shows a stack for internal errors (a kiln bug)', () => {
+    expect(formatError(new TypeError('x is undefined'))).toMatch(/^kiln: error \[INTERNAL\]: x is undefined\n {2}at /);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Golden files of the generated domain XML (test/hypervisor/golden/<case>.xml; regenerate with
+ * UPDATE_GOLDEN=1 and review the diff), each also checked against libvirt's own domain schema
+ * with virt-xml-validate.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildDomainXml, emulatorFor, type DomainSpec } from '../../../hypervisor/index.js';
+import { run } from '../../../src/core/run.js';
+import { PROJECT_ROOT } from '../../../src/core/version.js';
+
+const GOLDEN = join(PROJECT_ROOT, 'test', 'hypervisor', 'golden');
+
+const cases: Array<[string, DomainSpec]> = [
+  [
+    'install-x86_64',
+    {
+      name: 'kiln-install-3f2a',
+      uuid: '6b1a9c1e-0d55-4f0e-9a57-2d1f0c3b8e41',
+      type: 'qemu',
+      arch: 'x86_64',
+      memoryMiB: 2048,
+      vcpus: 2,
+      boot: {
+        kernel: '/var/cache/kiln/media/f19/vmlinuz',
+        initrd: '/var/cache/kiln/builds/3f2a/initrd.img',
+        cmdline: 'inst.ks=file:/ks.cfg inst.repo=http://10.0.2.2:8431/tree inst.cmdline console=ttyS0 a="b & c"',
+      },
+      disks: [{ path: '/var/cache/kiln/builds/3f2a/disk.qcow2', format: 'qcow2', discard: 'unmap', cache: 'unsafe' }],
+      network: { model: 'virtio' },
+      serialLog: '/var/cache/kiln/builds/3f2a/console.log',
+      channels: [{ name: 'org.fedoraproject.anaconda.log.0', path: '/var/cache/kiln/builds/3f2a/anaconda.log' }],
+      rng: true,
+    },
+  ],
+  [
+    'install-i686',
+    {
+      name: 'kiln-install-i686',
+      uuid: '0f7d2c84-5b7e-4a61-b0d6-9e2f4c1a7b30',
+      type: 'qemu',
+      arch: 'i686',
+      memoryMiB: 1024,
+      vcpus: 1,
+      boot: { kernel: '/srv/tree/images/pxeboot/vmlinuz', initrd: '/srv/initrd.img', cmdline: 'console=ttyS0' },
+      disks: [{ path: '/srv/disk.qcow2', format: 'qcow2', discard: 'unmap' }],
+      network: { model: 'e1000' },
+      serialLog: '/srv/console.log',
+      channels: [
+        { name: 'org.fedoraproject.anaconda.log.0', path: '/srv/anaconda.log' },
+        { name: 'org.kiln.packages.0', path: '/srv/packages.log' },
+      ],
+      rng: true,
+    },
+  ],
+  [
+    'boot-hd-kvm',
+    {
+      name: 'kiln-verify-boot',
+      type: 'kvm',
+      arch: 'x86_64',
+      memoryMiB: 512,
+      vcpus: 2,
+      boot: { device: 'hd' },
+      disks: [
+        { path: '/srv/base.raw', format: 'raw', readonly: true },
+        { path: '/srv/scratch.qcow2', format: 'qcow2', target: 'vdc' },
+      ],
+      serialLog: '/srv/boot-console.log',
+    },
+  ],
+  [
+    'minimal',
+    {
+      name: 'kiln-minimal',
+      type: 'qemu',
+      arch: 'x86_64',
+      memoryMiB: 256,
+      vcpus: 1,
+      emulator: '/opt/qemu/bin/qemu-system-x86_64',
+      boot: { kernel: '/boot/vmlinuz' },
+      disks: [],
+    },
+  ],
+];
+
+describe('buildDomainXml', () => {
+  it.each(cases)('%s matches its golden file', async (name, spec) => {
+    const xml = buildDomainXml(spec);
+    const file = join(GOLDEN, `${name}.xml`);
+    if (process.env.UPDATE_GOLDEN) await writeFile(file, xml);
+    expect(xml).toBe(await readFile(file, 'utf8'));
+  });
+
+  it.each(cases.map(([name]) => [name]))('%s is valid for libvirt’s domain schema', async (name) => {
+    const result = await run('virt-xml-validate', [join(GOLDEN, `${name}.xml`), 'domain'], { timeoutMs: 30_000 });
+    expect(result.stdout + result.stderr).toMatch(/validates/);
+  });
+
+  it.each([
+    ['x86_64', '/usr/bin/qemu-system-x86_64'],
+    ['i686', '/usr/bin/qemu-system-i386'],
+  ] as const)('runs %s guests with %s', (arch, emulator) => {
+    expect(emulatorFor(arch)).toBe(emulator);
+    const xml = buildDomainXml({ ...cases[3][1], emulator: undefined, arch });
+    expect(xml).toContain(`<emulator>${emulator}</emulator>`);
+    expect(xml).toContain(`<type arch="${arch}" machine="pc">hvm</type>`);
+  });
+
+  it.each([
+    ['ACPI, without which a guest poweroff never stops the domain', '<acpi/>'],
+    ['destroy on poweroff', '<on_poweroff>destroy</on_poweroff>'],
+    ['destroy on reboot', '<on_reboot>destroy</on_reboot>'],
+    ['destroy on crash', '<on_crash>destroy</on_crash>'],
+  ])('always sets %s', (_what, fragment) => {
+    for (const [, spec] of cases) expect(buildDomainXml(spec)).toContain(fragment);
+  });
+
+  it('escapes text and attributes', () => {
+    const xml = buildDomainXml({ ...cases[3][1], boot: { kernel: '/k&<x>', cmdline: `a="b" c<d & 'e'` } });
+    expect(xml).toContain('<kernel>/k&amp;&lt;x&gt;</kernel>');
+    expect(xml).toContain('<cmdline>a=&quot;b&quot; c&lt;d &amp; &apos;e&apos;</cmdline>');
+  });
+});
