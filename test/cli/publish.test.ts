@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseArgv, runInvocation } from '../../src/cli/program.js';
+import { formatError } from '../../src/cli/print-error.js';
+import { parseTags, publishCommand } from '../../src/cli/commands/publish.js';
+import { collect } from '../../src/core/events.js';
+import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../fixtures/aws-endpoint/server.js';
+import { MiB, makeSparseImage, tempDir } from '../providers/aws/helpers.js';
+
+let fx: FakeAwsEndpoint;
+let dir: string;
+let cleanup: () => Promise<void>;
+let image: string;
+
+beforeAll(async () => {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDFIXTURE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fixture-secret');
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  fx = await startFakeAwsEndpoint();
+  fx.state.pendingPolls = 0;
+  ({ dir, cleanup } = await tempDir());
+  image = await makeSparseImage(dir, 'Fedora-19.i686.raw', 16 * MiB, [{ offset: 2 * MiB, length: MiB }]);
+});
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await fx.close();
+  await cleanup();
+});
+
+async function kiln(argv: string[]) {
+  const { emit, events } = collect();
+  const invocation = parseArgv([publishCommand], argv, () => {});
+  if (!invocation) throw new Error('no invocation');
+  const result = await runInvocation(invocation, { emit, signal: new AbortController().signal, json: false, cwd: dir, env: process.env, isTTY: false });
+  return { result, events };
+}
+
+describe('kiln publish ec2', () => {
+  it('explains in --help why encrypted snapshots send every block', () => {
+    let out = '';
+    expect(parseArgv([publishCommand], ['publish', 'ec2', '--help'], (s) => (out += s))).toBeNull();
+    expect(out).toContain('--workers <n>');
+    expect(out).toMatch(/Encrypted snapshots[\s\S]*EVERY block, holes included/);
+    expect(out).toContain('--method import-snapshot');
+  });
+
+  it.each([
+    ['no --name', ['--arch', 'x86_64'], /needs --name/],
+    ['no --arch', ['--name', 'fedora-19'], /needs --arch/],
+    ['bad name', ['--name', 'x', '--arch', 'x86_64'], /invalid AMI name/],
+    ['bad tag', ['--name', 'fedora-19', '--arch', 'x86_64', '--tag', 'novalue'], /invalid --tag/],
+  ])('%s is a usage error (exit 2) and calls nothing', async (_name, flags, message) => {
+    fx.state.resetStats();
+    const error = await kiln(['publish', 'ec2', image, '--endpoint-url', fx.url, ...flags]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
+    expect(fx.state.stats.calls).toEqual({});
+  });
+
+  it('rejects an unknown --arch choice', () => {
+    expect(() => parseArgv([publishCommand], ['publish', 'ec2', image, '--name', 'abc', '--arch', 'sparc'], () => {})).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+
+  it('publishes and prints a region → AMI / snapshot table, with the record for --json', async () => {
+    const { result, events } = await kiln([
+      'publish', 'ec2', image, '--name', 'Fedora-19-cli', '--arch', 'i686', '--regions', 'us-east-1,eu-west-1',
+      '--endpoint-url', fx.url, '--tag', 'milestone=Beta', '--workers', '4', '--imds-v2', '--no-ena',
+    ]);
+    const lines = result.text!.split('\n');
+    expect(lines[0]).toMatch(/^REGION\s+AMI\s+SNAPSHOT\s+STATE\s+PUBLIC$/);
+    expect(lines[1]).toMatch(/^us-east-1\s+ami-\w+\s+snap-\w+\s+created\s+no$/);
+    expect(lines[2]).toMatch(/^eu-west-1\s+ami-\w+\s+snap-\w+\s+created\s+no$/);
+    expect(result.text).toMatch(/sent 2 of 32 blocks \(1\.00 MiB\)/);
+    const json = result.json as { images: { region: string; imageId: string }[]; arch: string };
+    expect(json.arch).toBe('i386');
+    expect(json.images.map((i) => i.region)).toEqual(['us-east-1', 'eu-west-1']);
+    const ami = fx.state.images.get(json.images[0]!.imageId)!;
+    expect(ami).toMatchObject({ architecture: 'i386', imdsSupport: 'v2.0', enaSupport: 'false', sriovNetSupport: 'simple', rootDeviceName: '/dev/xvda' });
+    expect(ami.tags.get('milestone')).toBe('Beta');
+    expect(events.some((e) => e.type === 'progress' && e.unit === 'bytes')).toBe(true);
+  });
+
+  it('renders an AWS failure once, with its code and hint', async () => {
+    fx.state.faults.push({ op: 'RegisterImage', action: 'fail', errorName: 'UnauthorizedOperation' });
+    const error = await kiln(['publish', 'ec2', image, '--name', 'Fedora-19-denied', '--arch', 'i386', '--endpoint-url', fx.url]).catch((e: unknown) => e);
+    const text = formatError(error);
+    expect(text).toMatch(/^kiln: error \[AWS_ACCESS_DENIED\]: RegisterImage 'Fedora-19-denied' in us-east-1: UnauthorizedOperation/);
+    expect(text).toContain('hint: The credentials lack a permission');
+  });
+});
+
+describe('parseTags', () => {
+  it.each([
+    [['a=b'], { a: 'b' }],
+    [['a=b=c', 'empty='], { a: 'b=c', empty: '' }],
+  ])('%j → %j', (flags, tags) => {
+    expect(parseTags(flags)).toEqual(tags);
+  });
+});
