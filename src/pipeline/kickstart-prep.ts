@@ -8,7 +8,7 @@ import type { ImageSpec } from '../template/image-spec.js';
 import { cloneDocument, type KickstartDocument } from '../template/kickstart/document.js';
 import { deriveInstallKickstart, type DerivedKickstart } from '../template/kickstart/derive.js';
 import { getCommand, getOption, mapUrls } from '../template/kickstart/edit.js';
-import { manifestPostScript } from '../installers/anaconda/manifest.js';
+import { manifestPostSection } from '../installers/anaconda/manifest.js';
 import type { GuestUrlMap } from './guest-urls.js';
 
 export interface Liveimg {
@@ -16,13 +16,8 @@ export interface Liveimg {
   checksum?: string;
 }
 
-function manifestSection(): string {
-  const post = manifestPostScript();
-  return `%post ${post.options.join(' ')}\n${post.body}\n%end`;
-}
-
 function derive(doc: KickstartDocument, spec: ImageSpec): DerivedKickstart {
-  return deriveInstallKickstart(doc, { posts: [manifestSection()], rootPassword: spec.rootPassword });
+  return deriveInstallKickstart(doc, { posts: [manifestPostSection()], rootPassword: spec.rootPassword });
 }
 
 export interface PreparedKickstart {

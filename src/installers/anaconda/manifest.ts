@@ -34,6 +34,12 @@ export function manifestPostScript(): { options: string[]; body: string } {
   return { options: ['--nochroot', '--interpreter=/bin/sh'], body };
 }
 
+/** The manifest script as a kickstart section (`%post … %end`), appended last to the booted kickstart. */
+export function manifestPostSection(): string {
+  const post = manifestPostScript();
+  return `%post ${post.options.join(' ')}\n${post.body}\n%end`;
+}
+
 /** Splits a Debian version `[epoch:]upstream[-revision]`. */
 function splitDebianVersion(full: string): { epoch: string; version: string; release: string } {
   const colon = full.indexOf(':');
