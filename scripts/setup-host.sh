@@ -13,6 +13,8 @@ packages=(
   libguestfs-tools linux-image-amd64
   # the test installer tree and payload are built from Debian packages
   debootstrap
+  # ... with depmod (modules.dep of the test installer's kernel) and zstd (its payload tarball)
+  kmod zstd
   # independent checkers used by the tests
   libxml2-utils cpio
 )

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
+import { IntegrationSequencer } from './integration-order.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,7 +28,8 @@ export default defineConfig({
           testTimeout: 30 * 60_000,
           hookTimeout: 30 * 60_000,
           fileParallelism: false,
-          sequence: { concurrent: false },
+          sequence: { concurrent: false, sequencer: IntegrationSequencer },
+          globalSetup: ['test/integration/fixtures/global-setup.ts'],
         },
       },
     ],

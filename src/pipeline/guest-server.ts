@@ -81,7 +81,8 @@ async function relay(req: IncomingMessage, res: ServerResponse, upstream: string
   body.pipe(res);
 }
 
-export async function startGuestServer(routes: Route[], emit: Emit): Promise<GuestServer> {
+/** Starts the server on 127.0.0.1 (an ephemeral port unless `port` is given). */
+export async function startGuestServer(routes: Route[], emit: Emit, port = 0): Promise<GuestServer> {
   let sent = 0;
   const count = (n: number) => {
     sent += n;
@@ -98,14 +99,14 @@ export async function startGuestServer(routes: Route[], emit: Emit): Promise<Gue
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) =>
-      reject(new KilnError('GUEST_SERVER_FAILED', 'cannot start the HTTP server for the guest on 127.0.0.1', { cause: error })),
+      reject(new KilnError('GUEST_SERVER_FAILED', `cannot start the HTTP server for the guest on 127.0.0.1${port ? `:${port}` : ''}`, { cause: error })),
     );
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    port,
-    guestBase: `http://${GUEST_HOST_ADDRESS}:${port}`,
+    port: bound,
+    guestBase: `http://${GUEST_HOST_ADDRESS}:${bound}`,
     bytesSent: () => sent,
     close: () =>
       new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@ import { defaultStoreDir } from '../../core/paths.js';
 import { parseDuration, parseSize, formatBytes, formatDuration } from '../../core/units.js';
 import { shortId } from '../../store/store.js';
 import { connectOption, storeOption } from './shared-options.js';
+import { describeOutputs, outOption, runTargetRequest, targetOption, targetRequest, targetTuningOptions } from './target-options.js';
 
 const DEFAULTS = { arch: 'x86_64', diskSize: '10G', memory: '2048', vcpus: '2', stallTimeout: '300', timeout: '3h' };
 
@@ -46,12 +47,16 @@ export const buildCommand: CommandSpec = {
     { flags: '--stall-timeout <seconds>', description: 'fail when the guest writes nothing to disk and moves under 4 KiB of network this long', default: DEFAULTS.stallTimeout },
     { flags: '--timeout <duration>', description: 'fail when the whole install takes longer (e.g. 90m, 3h)', default: DEFAULTS.timeout },
     { flags: '--keep-failed', description: "keep a failed build's disk in its log directory" },
+    targetOption,
+    outOption,
+    ...targetTuningOptions,
   ],
   examples: [
     'kiln build --kickstart cloud.ks --tree http://mirror/fedora/releases/19/Everything/x86_64/os --arch x86_64',
     'kiln build --kickstart cloud.ks --tree ./tree --arch i686 --disk-size 6G --json',
     'kiln build fedora-19-cloud.tdl --tree ./tree',
     'kiln build --template fedora-cloud --release 19 --tree ./tree --var liveimg_url=http://127.0.0.1:8000/rootfs.tar.gz',
+    'kiln build --kickstart cloud.ks --tree ./tree --arch i686 --target openstack,raw-tar-xz --out ./out',
   ],
   async action(args, options, ctx) {
     const [{ resolveImageSpec, normalizeArch }, { buildBaseImage }] = await Promise.all([
@@ -61,6 +66,8 @@ export const buildCommand: CommandSpec = {
     const stallTimeoutS = parseDuration(String(options.stallTimeout), '--stall-timeout');
     const timeoutS = parseDuration(String(options.timeout), '--timeout');
     const memoryMiB = positiveInt(options.memory, '--memory');
+    // Target flags are checked before anything is installed; the targets run on the captured base.
+    const targets = await targetRequest(options, ctx.cwd, false);
     const vcpus = positiveInt(options.vcpus, '--vcpus');
     const spec = await resolveImageSpec({
       file: args[0],
@@ -101,6 +108,7 @@ export const buildCommand: CommandSpec = {
     });
     const r = result.base.record;
     const took = r.timings.reduce((n, t) => n + t.ms, 0);
+    const made = targets ? await runTargetRequest(targets, result.base, options, ctx) : undefined;
     const how = result.storeHit ? 'store hit: same inputs as an earlier build, no guest started' : `built in ${formatDuration(took)} (${r.accelerator})`;
     return {
       text: [
@@ -108,8 +116,9 @@ export const buildCommand: CommandSpec = {
         `  disk: ${result.base.disk} (${formatBytes(r.disk.actualSize)} used of ${formatBytes(r.disk.virtualSize)})`,
         `  logs: ${r.logDir}`,
         `  packages: ${r.packages.length}`,
+        ...(made ? describeOutputs(made) : []),
       ].join('\n'),
-      json: { id: result.base.id, storeHit: result.storeHit, disk: result.base.disk, buildId: result.buildId, record: r },
+      json: { id: result.base.id, storeHit: result.storeHit, disk: result.base.disk, buildId: result.buildId, record: r, ...(made ? { targets: made } : {}) },
     };
   },
 };

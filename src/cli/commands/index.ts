@@ -1,4 +1,11 @@
 /** Every built-in command, in the order --help lists them. One module per command. */
 import type { CommandSpec } from '../command.js';
+import { buildCommand } from './build.js';
+import { doctorCommand } from './doctor.js';
+import { imagesCommand } from './images.js';
+import { ksCommand } from './ks.js';
+import { logsCommand } from './logs.js';
+import { publishCommand } from './publish.js';
+import { targetCommand } from './target.js';
 
-export const commands: CommandSpec[] = [];
+export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, imagesCommand, logsCommand, publishCommand, ksCommand];

@@ -1,0 +1,110 @@
+# Logging and failure of kiln's Anaconda TEST DOUBLE (a busybox shell script, NOT Anaconda).
+# Lines look like Anaconda's ("HH:MM:SS,mmm LEVEL logger: message") and go to the console (our
+# stdout) and to Anaconda's virtio log port. The port is opened per line: virtio-console ports
+# allow one opener at a time, and %post scripts write to the same port.
+
+LOGFILE=/tmp/anaconda.log
+PORT=
+DYING=0
+
+# HH:MM:SS,mmm from the clock at boot plus the uptime (busybox date has no sub-second format).
+read -r _up _ < /proc/uptime
+TS_BASE_CS=${_up%.*}${_up#*.}
+TS_BASE_EPOCH=$(date +%s)
+ts() {
+  read -r _up _ < /proc/uptime
+  _cs=$((${_up%.*}${_up#*.} - TS_BASE_CS))
+  echo "$(date -d "@$((TS_BASE_EPOCH + _cs / 100))" +%H:%M:%S),$(printf '%02d' $((_cs % 100)))0"
+}
+
+# log LEVEL LOGGER MESSAGE...
+log() {
+  _level=$1 _logger=$2
+  shift 2
+  _line="$(ts) $_level $_logger: $*"
+  echo "$_line"
+  echo "$_line" >> "$LOGFILE"
+  if [ -n "$PORT" ]; then { echo "$_line" >> "$PORT"; } 2>/dev/null; fi
+  return 0
+}
+
+# log_file LEVEL LOGGER FILE: every line of FILE as one log line (one timestamp, one write).
+log_file() {
+  [ -s "$3" ] || return 0
+  _prefix="$(ts) $1 $2: "
+  awk -v p="$_prefix" '{ print p $0 }' "$3" > /tmp/log_file.out
+  cat /tmp/log_file.out
+  cat /tmp/log_file.out >> "$LOGFILE"
+  if [ -n "$PORT" ]; then { cat /tmp/log_file.out >> "$PORT"; } 2>/dev/null; fi
+  return 0
+}
+
+# run_logged DESCRIPTION COMMAND...: runs COMMAND, logs its output as "program:" lines.
+run_logged() {
+  _what=$1
+  shift
+  log INFO program "Running... $*"
+  "$@" > /tmp/run_logged.out 2>&1
+  _rc=$?
+  log_file INFO program /tmp/run_logged.out
+  [ $_rc -eq 0 ] || log ERROR program "$_what: $* exited with status $_rc"
+  return $_rc
+}
+
+# Prints text on the console as it is (Anaconda's own messages are not log lines).
+say() {
+  printf '%s\n' "$*"
+}
+
+# ks_error LINE MESSAGE: a kickstart the installer rejects, worded like pykickstart/Anaconda.
+ks_error() {
+  log ERROR anaconda "The following problem occurred on line $1 of the kickstart file: $2"
+  say ""
+  say "An error occurred during reading the kickstart file:"
+  say "The following problem occurred on line $1 of the kickstart file:"
+  say ""
+  say "$2"
+  say ""
+  say "The installer will now terminate."
+  terminate
+}
+
+# die LOGGER MESSAGE: an installation error. "packaging" errors read like Anaconda's payload
+# failures, "script" ones are logged as given (Anaconda's %post failure text), the others read
+# like its fatal-error dialog; then a Python-style traceback block (log monitors such as
+# livemedia-creator's look for "Traceback (").
+die() {
+  _logger=$1
+  shift
+  if [ "$_logger" = packaging ]; then
+    log ERROR packaging "Installation failed: $*"
+  elif [ "$_logger" = script ]; then
+    log ERROR anaconda "$*"
+  else
+    log ERROR anaconda "The following error occurred while installing.  This is a fatal error and installation will be aborted: $*"
+  fi
+  log CRITICAL exception "Traceback (most recent call last):"
+  log CRITICAL exception "  File \"/init\" (kiln's Anaconda test double, a busybox shell script), in install"
+  log CRITICAL exception "pyanaconda.errors.InstallError: $*"
+  say ""
+  say "An error occurred during the installation:"
+  say ""
+  say "$*"
+  say ""
+  say "The installer will now terminate."
+  if [ "$DYING" = 0 ]; then
+    DYING=1
+    run_onerror_scripts
+  fi
+  terminate
+}
+
+# Unmounts what the install mounted, syncs and powers off (never returns).
+terminate() {
+  unmount_target
+  sync
+  log INFO anaconda "kiln's Anaconda test double: powering off"
+  sleep 1
+  poweroff -f
+  sleep 60
+}

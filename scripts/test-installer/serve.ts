@@ -1,0 +1,32 @@
+/**
+ * Serves the Anaconda test double's trees (and so their liveimg payloads) on host loopback, as a
+ * mirror would: /<arch>/ is the tree of that arch. The demo and the integration tests use it with
+ * the fedora-cloud guest template, whose liveimg URL then points here; kiln relays loopback URLs
+ * to the guest. A fixed port keeps the kickstart text — and so the store key — the same from run
+ * to run.
+ */
+import { silent } from '../../src/core/events.js';
+import { startGuestServer, type GuestServer } from '../../src/pipeline/guest-server.js';
+import type { TreeArch } from './arch.js';
+import { PAYLOAD_FILE, type TestInstallerTree } from './tree.js';
+
+export const PAYLOAD_PORT = Number(process.env.KILN_TEST_PAYLOAD_PORT ?? 47810);
+
+export function serveTestTrees(trees: Partial<Record<TreeArch, TestInstallerTree>>, port = PAYLOAD_PORT): Promise<GuestServer> {
+  const routes = Object.entries(trees).map(([arch, tree]) => ({ prefix: `/${arch}/`, dir: tree!.dir }));
+  return startGuestServer(routes, silent, port);
+}
+
+export function payloadUrl(arch: TreeArch, port = PAYLOAD_PORT): string {
+  return `http://127.0.0.1:${port}/${arch}/${PAYLOAD_FILE}`;
+}
+
+/** `kiln build` arguments for the fedora-cloud template installed from a test-double tree. */
+export function templateBuildArgs(arch: TreeArch, tree: TestInstallerTree, port = PAYLOAD_PORT): string[] {
+  return [
+    '--template', 'fedora-cloud', '--release', '19',
+    '--tree', tree.dir, '--arch', arch,
+    '--var', `liveimg_url=${payloadUrl(arch, port)}`,
+    '--var', `liveimg_checksum=${tree.payloadSha256}`,
+  ];
+}

@@ -1,0 +1,42 @@
+/** `kiln target`: make cloud images and appliances (targets) from a base image in the store. */
+import type { CommandSpec } from '../command.js';
+import { defaultStoreDir } from '../../core/paths.js';
+import { resolve } from 'node:path';
+import { storeOption } from './shared-options.js';
+import { describeOutputs, outOption, runTargetRequest, targetOption, targetRequest, targetTuningOptions } from './target-options.js';
+
+export { parseApplianceDisk } from './target-options.js';
+
+export const targetCommand: CommandSpec = {
+  name: 'target',
+  summary: 'make cloud images (ec2, openstack, raw-tar-xz, raw-xz) and appliance bundles from a base image',
+  args: ['<base-id>'],
+  options: [
+    targetOption,
+    outOption,
+    { flags: '--name <name>', description: "output name (default: the base image's name)" },
+    { flags: '--image-version <version>', description: "output version (default: the base image's version)" },
+    storeOption,
+    ...targetTuningOptions,
+  ],
+  examples: [
+    'kiln target 3f9a --target ec2,openstack,raw-tar-xz,appliance --out ./out',
+    'kiln target 3f9a --target openstack --openstack-compat 0.10 --out ./out --name Fedora-Cloud-Base --image-version 19',
+    'kiln target 3f9a --target appliance --appliance-disk data:10G --appliance-memory 2G --out ./out',
+  ],
+  helpText: [
+    'Each target works on a qcow2 overlay of the base image (the base is never changed). Cloud prep',
+    'runs inside a libguestfs appliance (one launch per distinct prep): machine-id, SSH host keys,',
+    'persistent net rules, DHCP leases and logs removed; cloud-init datasources and the kernel command',
+    'line set per target. Outputs are <name>-<version>.<arch>.<ext>, each with a .sha256, listed in',
+    'targets.json; an output already there with the same base and options is reused (--force rebuilds).',
+  ].join('\n'),
+  async action(args, opts, ctx) {
+    const request = (await targetRequest(opts, ctx.cwd, true))!;
+    const { openStore } = await import('../../store/store.js');
+    const storeDir = String(opts.store ?? defaultStoreDir(ctx.env));
+    const base = await openStore(resolve(ctx.cwd, storeDir)).resolve(args[0]!);
+    const record = await runTargetRequest(request, base, opts, ctx);
+    return { text: describeOutputs(record).join('\n'), json: record };
+  },
+};

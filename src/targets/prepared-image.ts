@@ -1,0 +1,77 @@
+/**
+ * A prepared image: a qcow2 overlay on the base (the base is never written), cloud prep applied to
+ * the overlay in one libguestfs launch, and the conversions targets share (a sparse raw, a
+ * compressed qcow2 per compat level), each made at most once.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Emit } from '../core/events.js';
+import { hashWrittenFile } from '../image/hash-written.js';
+import { convertImage, createOverlay, imageInfo, type Qcow2Compat } from '../image/qemu-img.js';
+import type { BaseImage } from '../store/store.js';
+import type { Accel } from './prep/libguestfs-env.js';
+import { checkReport } from './prep/report.js';
+import { runPrep } from './prep/run-prep.js';
+import type { PrepSpec } from './prep/spec.js';
+import type { PreparedImage } from './types.js';
+
+export interface PrepareOptions {
+  base: BaseImage;
+  /** Cloud prep to apply; undefined: the overlay reads exactly like the base. */
+  spec?: PrepSpec;
+  /** A fresh directory for the overlay and conversions (on the outputs' filesystem). */
+  dir: string;
+  accel: Accel;
+  emit: Emit;
+  signal?: AbortSignal;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= make());
+}
+
+export async function prepareImage(o: PrepareOptions): Promise<PreparedImage> {
+  await mkdir(o.dir, { recursive: true });
+  const overlay = join(o.dir, 'overlay.qcow2');
+  await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
+  const { virtualSize } = await imageInfo(overlay, { format: 'qcow2', signal: o.signal });
+  let report;
+  if (o.spec) {
+    const started = Date.now();
+    const phase = `prep:${o.spec.label}`;
+    o.emit({ type: 'phase', phase, state: 'start', detail: 'virt-sysprep (one libguestfs launch)' });
+    try {
+      report = await runPrep({ overlay, spec: o.spec, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
+      checkReport(o.spec, report, o.emit);
+    } catch (error) {
+      o.emit({ type: 'phase', phase, state: 'fail', elapsedMs: Date.now() - started });
+      throw error;
+    }
+    o.emit({ type: 'phase', phase, state: 'end', elapsedMs: Date.now() - started });
+  }
+  const qcow2s = new Map<Qcow2Compat, () => Promise<{ path: string; sha256: string; bytes: number }>>();
+  return {
+    overlay,
+    virtualSize,
+    report,
+    // Named disk.raw: the raw-tar-xz member name.
+    raw: once(async () => {
+      const path = join(o.dir, 'disk.raw');
+      await convertImage({ src: overlay, srcFormat: 'qcow2', dst: path, dstFormat: 'raw', signal: o.signal });
+      return path;
+    }),
+    qcow2(compat) {
+      let make = qcow2s.get(compat);
+      if (!make) {
+        make = once(async () => {
+          const path = join(o.dir, `disk-compat${compat}.qcow2`);
+          await convertImage({ src: overlay, srcFormat: 'qcow2', dst: path, dstFormat: 'qcow2', compress: true, compat, signal: o.signal });
+          return { path, ...(await hashWrittenFile(path, { signal: o.signal })) };
+        });
+        qcow2s.set(compat, make);
+      }
+      return make();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * runTargets: turns a base image into the requested outputs. Targets that need the same cloud prep
+ * share one prepared overlay (one libguestfs launch); each output is written under a temporary name
+ * and renamed when complete, with its .sha256 beside it; targets.json records them. On failure or
+ * interrupt the cleanup stack removes temporary files and the work directory: no half-written
+ * output is ever left under a final name.
+ */
+import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tempSibling } from '../core/atomic.js';
+import { withCleanup, type CleanupStack } from '../core/cleanup.js';
+import { KilnError, interruptedError, usageError } from '../core/errors.js';
+import type { Emit } from '../core/events.js';
+import { cacheDir } from '../core/paths.js';
+import { diskFullFrom } from '../image/io-errors.js';
+import type { BaseImage } from '../store/store.js';
+import { outputStem, sha256Line } from './naming.js';
+import type { Accel } from './prep/libguestfs-env.js';
+import { prepKey, type PrepSpec } from './prep/spec.js';
+import { prepareImage } from './prepared-image.js';
+import { findReusable, mergeRecordFile, readRecordFile } from './record-file.js';
+import { pickTargets, targetRegistry, type TargetOptionsInput } from './registry.js';
+import type { BuildContext, PreparedImage, Target, TargetName, TargetOutput, TargetsRecord } from './types.js';
+import { KILN_VERSION } from '../core/version.js';
+
+export interface RunTargetsInput {
+  base: BaseImage;
+  targets: readonly string[];
+  outDir: string;
+  /** Output name (default: the base image's name). */
+  name?: string;
+  /** Output version (default: the base image's version, if any). */
+  version?: string;
+  /** libguestfs acceleration: 'tcg' forces TCG (no working KVM). */
+  accel: Accel;
+  options?: TargetOptionsInput;
+  /** Cloud prep (default true). false: outputs read exactly like the base (not allowed for ec2). */
+  prep?: boolean;
+  /** Rebuild outputs even when targets.json says an identical one is already there. */
+  force?: boolean;
+  /** Cache directory (xz zero streams); default: kiln's cache dir. */
+  cacheDir?: string;
+  emit: Emit;
+  signal?: AbortSignal;
+}
+
+interface Plan {
+  name: TargetName;
+  target: Target<object>;
+  options: object;
+  file: string;
+  index: number;
+}
+
+async function ensureWritableDir(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+    const probe = tempSibling(join(outDir, '.kiln-probe'));
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (error) {
+    throw (
+      diskFullFrom(error, join(outDir, '.kiln-probe')) ??
+      new KilnError('TARGET_OUT_UNWRITABLE', `cannot write to the output directory ${outDir}`, {
+        cause: error,
+        fault: 'user',
+        hint: 'Give a writable directory with --out.',
+      })
+    );
+  }
+}
+
+function planTargets(input: RunTargetsInput, stem: string): Plan[] {
+  const arch = input.base.record.arch;
+  return pickTargets(input.targets).map((name, index) => {
+    const target = targetRegistry[name] as unknown as Target<object>;
+    const options = target.options(input.options?.[name] as Partial<object> | undefined, arch);
+    return { name, target, options, file: `${stem}.${target.extension(options)}`, index };
+  });
+}
+
+export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord> {
+  const { base, outDir, emit, signal } = input;
+  const arch = base.record.arch;
+  const stem = outputStem(input.name ?? base.record.name, input.version ?? base.record.version, arch);
+  const plans = planTargets(input, stem);
+  const prepOn = input.prep !== false;
+  if (!prepOn && plans.some((p) => p.name === 'ec2')) {
+    throw usageError('the ec2 target cannot skip cloud prep', 'EC2 images need the prep checks (drivers, console, datasource): drop --no-prep or the ec2 target.');
+  }
+  if (signal?.aborted) throw interruptedError(signal.reason);
+  await access(base.disk).catch((error: unknown) => {
+    throw new KilnError('TARGET_BASE_MISSING', `the disk of base image ${base.id.slice(0, 12)} is missing: ${base.disk}`, {
+      cause: error,
+      fault: 'user',
+      hint: "The store entry is damaged; 'kiln images' lists the store.",
+    });
+  });
+  await ensureWritableDir(outDir);
+
+  const existing = await readRecordFile(outDir);
+  const done: TargetOutput[] = [];
+  const reused: TargetName[] = [];
+  const groups = new Map<string, { spec?: PrepSpec; plans: Plan[] }>();
+  for (const p of plans) {
+    const found = input.force ? undefined : await findReusable(existing, outDir, { target: p.name, file: p.file, baseId: base.id, options: p.options as Record<string, unknown> });
+    if (found) {
+      emit({ type: 'phase', phase: `target:${p.name}`, state: 'skip', detail: `${p.file} is up to date` });
+      reused.push(p.name);
+      done.push(found);
+      continue;
+    }
+    const spec = prepOn ? p.target.prep(arch, p.options) : undefined;
+    const key = spec ? prepKey(spec) : 'none';
+    const group = groups.get(key) ?? { spec, plans: [] };
+    group.plans.push(p);
+    groups.set(key, group);
+  }
+
+  const built: TargetOutput[] = [];
+  let failure: unknown;
+  try {
+    await withCleanup(emit, async (stack) => {
+      if (groups.size === 0) return;
+      const workDir = await mkdtemp(join(outDir, '.kiln-targets-'));
+      stack.push(`work directory ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
+      let n = 0;
+      for (const group of groups.values()) {
+        const dir = join(workDir, `image-${n++}`);
+        const image = await prepareImage({ base, spec: group.spec, dir, accel: input.accel, emit, signal });
+        for (const p of group.plans) built.push(await buildOne(input, p, image, stem, join(dir, 'work'), stack));
+        // Free the shared raw/qcow2 now: the next group needs the space.
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  } catch (error) {
+    failure = diskFullFrom(error, join(outDir, `${stem}.*`)) ?? error;
+  }
+  if (failure !== undefined) {
+    // Record what was completed before the failure, so a re-run reuses it.
+    if (built.length > 0) await mergeRecordFile(outDir, built).catch(() => {});
+    throw failure;
+  }
+  const recordFile = await mergeRecordFile(outDir, built).catch((error: unknown) => {
+    throw diskFullFrom(error, join(outDir, 'targets.json')) ?? error;
+  });
+  const order = new Map(plans.map((p) => [p.file, p.index]));
+  const outputs = [...done, ...built].sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  return { schemaVersion: 1, kilnVersion: KILN_VERSION, outputs, reused, recordFile };
+}
+
+async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, stem: string, workDir: string, stack: CleanupStack): Promise<TargetOutput> {
+  const { base, emit } = input;
+  const finalPath = join(input.outDir, p.file);
+  const tmp = tempSibling(finalPath);
+  const shaTmp = tempSibling(`${finalPath}.sha256`);
+  const drop = stack.push(`partial output ${tmp}`, () => Promise.all([rm(tmp, { force: true }), rm(shaTmp, { force: true })]).then(() => {}));
+  await mkdir(workDir, { recursive: true });
+  const phase = `target:${p.name}`;
+  const started = Date.now();
+  emit({ type: 'phase', phase, state: 'start', detail: p.file });
+  let last = 0;
+  const created = new Date(base.record.createdAt);
+  const ctx: BuildContext = {
+    base,
+    arch: base.record.arch,
+    stem,
+    image,
+    outputPath: tmp,
+    workDir,
+    zeroCacheDir: join(input.cacheDir ?? cacheDir(), 'xz-zeros'),
+    mtime: Number.isNaN(created.getTime()) ? new Date() : created,
+    emit,
+    signal: input.signal,
+    progress(done, total) {
+      const now = Date.now();
+      if (now - last < 500) return;
+      last = now;
+      emit({ type: 'progress', task: phase, done, total, unit: 'bytes', detail: p.file });
+    },
+  };
+  try {
+    const out = await p.target.build(ctx, p.options);
+    await writeFile(shaTmp, sha256Line(out.sha256, p.file));
+    await rename(tmp, finalPath);
+    await rename(shaTmp, `${finalPath}.sha256`);
+    drop();
+    emit({ type: 'phase', phase, state: 'end', elapsedMs: Date.now() - started, detail: p.file });
+    return {
+      target: p.name,
+      file: p.file,
+      sha256: out.sha256,
+      size: out.size,
+      virtualSize: image.virtualSize,
+      format: out.format,
+      options: p.options as Record<string, unknown>,
+      base: { id: base.id, name: base.record.name, version: base.record.version, arch: base.record.arch },
+      createdAt: new Date().toISOString(),
+      ...(out.ec2 ? { ec2: out.ec2 } : {}),
+    };
+  } catch (error) {
+    emit({ type: 'phase', phase, state: 'fail', elapsedMs: Date.now() - started });
+    throw diskFullFrom(error, finalPath) ?? error;
+  }
+}

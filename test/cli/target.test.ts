@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseApplianceDisk } from '../../src/cli/commands/target.js';
+import type { BaseImage } from '../../src/store/store.js';
+import { smallBase } from '../targets/fixtures/small-base.js';
+import { runCli } from './helpers.js';
+
+let dir: string;
+let store: string;
+let base: BaseImage;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kiln-cli-target-'));
+  store = join(dir, 'store');
+  base = await smallBase(store, { name: 'cli', version: '2' });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('kiln target', () => {
+  it('makes the outputs and prints them (--json gives the record)', async () => {
+    const out = join(dir, 'out');
+    const r = await runCli(['target', base.id.slice(0, 8), '--target', 'openstack,raw-tar-xz', '--out', out, '--store', store, '--no-prep', '--xz-level', '0', '--accel', 'tcg', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { type: string; data: { outputs: { file: string }[] } };
+    expect(result.type).toBe('result');
+    expect(result.data.outputs.map((o) => o.file)).toEqual(['cli-2.x86_64.qcow2', 'cli-2.x86_64.raw.tar.xz']);
+    expect((await readdir(out)).sort()).toEqual(['cli-2.x86_64.qcow2', 'cli-2.x86_64.qcow2.sha256', 'cli-2.x86_64.raw.tar.xz', 'cli-2.x86_64.raw.tar.xz.sha256', 'targets.json']);
+    const again = await runCli(['target', base.id, '--target', 'openstack', '--out', out, '--store', store, '--no-prep', '--accel', 'tcg', '--name', 'other', '--image-version', '3']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^openstack +other-3\.x86_64\.qcow2 /m);
+  });
+
+  it.each([
+    [['--target', 'ec2,vmware'], 2, /unknown target 'vmware'[\s\S]*Known targets: ec2, openstack, raw-tar-xz, raw-xz, appliance/],
+    [['--out', 'x'], 2, /no --target given/],
+    [['--target', 'openstack'], 2, /no --out directory/],
+    [['--target', 'openstack', '--out', 'x', '--openstack-compat', '2'], 2, /Allowed choices are 1\.1, 0\.10/],
+    [['--target', 'appliance', '--out', 'x', '--appliance-disk', 'swap:1G'], 2, /expected data:SIZE or scratch:SIZE/],
+    [['--target', 'raw-xz', '--out', 'x', '--xz-level', 'max'], 2, /--xz-level max: expected a whole number from 0 to 9/],
+  ])('%j → exit %i', async (flags, code, message) => {
+    const r = await runCli(['target', base.id, '--store', store, '--accel', 'tcg', ...flags], { cwd: dir });
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a base id that is not in the store', async () => {
+    const r = await runCli(['target', 'abcdef12', '--target', 'openstack', '--out', join(dir, 'nope'), '--store', store, '--accel', 'tcg']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\[STORE_NOT_FOUND\]: no base image abcdef12 in the store/);
+  });
+
+  it.each([
+    [['--target', 'vmware', '--out', 'x'], /unknown target 'vmware'/],
+    [['--target', 'openstack'], /no --out directory/],
+    [['--out', 'x'], /--out given without --target/],
+    [['--target', 'raw-xz', '--out', 'x', '--xz-level', '12'], /--xz-level 12: expected a whole number from 0 to 9/],
+  ])('kiln build %j: a usage error before anything is installed', async (flags, message) => {
+    const r = await runCli(['build', '--kickstart', 'missing.ks', '--tree', join(dir, 'no-tree'), '--store', store, ...flags], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('lists the targets in --help', async () => {
+    const r = await runCli(['target', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--target <names> +targets, comma-separated \(repeatable\): ec2,\s+openstack, raw-tar-xz, raw-xz, appliance/);
+    expect(r.stdout).toMatch(/--no-prep/);
+  });
+});
+
+describe('parseApplianceDisk', () => {
+  it.each([
+    ['data:10G', { use: 'data', sizeMiB: 10240 }],
+    ['scratch:512M', { use: 'scratch', sizeMiB: 512 }],
+    ['data:100', { use: 'data', sizeMiB: 100 }],
+  ])('%s', (text, disk) => {
+    expect(parseApplianceDisk(text)).toEqual(disk);
+  });
+});

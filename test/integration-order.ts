@@ -1,0 +1,28 @@
+/**
+ * The order integration files run in: the cheap layers first, then the install stage (which
+ * builds the base images into the run's shared store), then what uses those base images.
+ * Files not listed run last, alphabetically.
+ */
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+export const INTEGRATION_ORDER = [
+  'hypervisor-probe.test.ts',
+  'hypervisor.test.ts',
+  'test-installer.test.ts',
+  'install.test.ts',
+  'targets.test.ts',
+  'targets-boot.test.ts',
+  'aws-e2e.test.ts',
+];
+
+function rank(file: string): number {
+  const name = file.split('/').pop()!;
+  const i = INTEGRATION_ORDER.indexOf(name);
+  return i < 0 ? INTEGRATION_ORDER.length : i;
+}
+
+export class IntegrationSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => rank(a.moduleId) - rank(b.moduleId) || a.moduleId.localeCompare(b.moduleId));
+  }
+}

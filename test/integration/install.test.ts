@@ -1,0 +1,170 @@
+/**
+ * The install stage for real: libvirt + QEMU TCG + kiln's Anaconda test double. Each arch is
+ * installed, captured and booted from its own disk (BIOS → GRUB → login prompt); the failure
+ * paths end the build quickly and leave no domain, no temporary file and no store entry.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { access, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run, spawn } from '../../src/core/run.js';
+import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
+import { PROJECT_ROOT } from '../../src/core/version.js';
+import { openStore } from '../../src/store/store.js';
+import type { Arch } from '../../src/store/record.js';
+import { bootAndTalk } from './test-installer-support.js';
+import { buildArgs, kilnBuild, runStoreDir } from './fixtures/base-image.js';
+
+let hv: Hypervisor;
+let scratch: string;
+beforeAll(async () => {
+  hv = await openHypervisor({});
+  scratch = await mkdtemp(join(tmpdir(), 'kiln-install-test-'));
+});
+afterAll(async () => {
+  await hv?.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function kilnDomains(): Promise<string[]> {
+  return (await hv.listDomains()).filter((d) => d.startsWith('kiln-'));
+}
+
+async function storeLeftovers(): Promise<{ tmp: string[]; images: string[] }> {
+  const store = runStoreDir();
+  return {
+    tmp: await readdir(join(store, 'tmp')).catch(() => []),
+    images: await readdir(join(store, 'images')).catch(() => []),
+  };
+}
+
+const ARCHES: Arch[] = ['x86_64', 'i686'];
+
+describe.each(ARCHES)('kiln build %s from the Anaconda test double', (arch) => {
+  it('installs in a transient guest, captures a base image with its record, and the disk boots to a login prompt', async () => {
+    const build = await kilnBuild(arch);
+    expect(build.code, build.stderr).toBe(0);
+    const result = build.result!;
+    expect(result.storeHit).toBe(false);
+
+    // The guest went through every state, driven by libvirt events and the installer log.
+    const states = build.lines.filter((l) => l.type === 'guest').map((l) => l.state);
+    expect(states).toEqual(['booting', 'installing', 'powered-off', 'captured']);
+    const phases = build.lines.filter((l) => l.type === 'phase' && l.state === 'end').map((l) => l.phase);
+    expect(phases).toEqual(['media', 'install', 'capture']);
+
+    // The record: inputs, accelerator, timings, the package manifest read from the guest.
+    const record = result.record;
+    expect(record.arch).toBe(arch);
+    expect(record.accelerator).toBe('tcg');
+    expect(record.inputs.map((i) => i.name)).toEqual(['kickstart', 'treeinfo', 'kernel', 'initrd', 'payload', 'arch', 'disk-size', 'installer', 'kiln']);
+    expect(record.timings.map((t) => t.phase)).toEqual(['media', 'install', 'capture']);
+    const names = record.packages.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['openssh-server', 'cloud-init', 'grub-pc', 'systemd']));
+    expect(names.some((n) => n.startsWith('linux-image-'))).toBe(true);
+    expect(record.disk.virtualSize).toBe(4 * 1024 ** 3);
+
+    // The store entry: read-only disk, manifests beside it.
+    const base = await openStore(runStoreDir()).resolve(result.id);
+    expect((await stat(base.disk)).mode & 0o222).toBe(0);
+    expect(JSON.parse(await readFile(join(base.dir, 'manifest.json'), 'utf8'))).toHaveLength(record.packages.length);
+    expect(await readFile(join(base.dir, 'icicle.xml'), 'utf8')).toMatch(/<package name="openssh-server-[^"]+"/);
+
+    // The logs: console, installer log, domain XML, the kickstart used (no secrets).
+    const logs = await readdir(record.logDir);
+    expect(logs).toEqual(expect.arrayContaining(['console.log', 'installer.log', 'domain.xml', 'kickstart.cfg', 'build.jsonl']));
+    expect(await readFile(join(record.logDir, 'installer.log'), 'utf8')).toContain('Installing the liveimg payload');
+    const ks = await readFile(join(record.logDir, 'kickstart.cfg'), 'utf8');
+    expect(ks).toMatch(/^poweroff$/m);
+    expect(ks).toContain('REDACTED');
+    expect(ks).toMatch(/liveimg --url=http:\/\/10\.0\.2\.2:\d+\/relay\/0\//);
+    expect(await readFile(join(record.logDir, 'domain.xml'), 'utf8')).toContain(`org.fedoraproject.anaconda.log.0`);
+    expect(await kilnDomains()).toEqual([]);
+
+    // The captured disk boots by itself (no kernel given): BIOS → GRUB → the installed system.
+    const overlay = join(scratch, `${arch}.qcow2`);
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', base.disk, overlay], { timeoutMs: 30_000 });
+    const boot = await bootAndTalk(arch, overlay, [{ expect: /GNU GRUB|Booting/ }, { expect: 'login:', send: '' }], 10 * 60_000).catch(async (error: unknown) => {
+      throw error;
+    });
+    expect(boot.output).toContain('login:');
+  });
+
+  it('a second identical build is a store hit: no guest is started', async () => {
+    const build = await kilnBuild(arch);
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.result!.storeHit).toBe(true);
+    expect(build.lines.filter((l) => l.type === 'guest')).toEqual([]);
+    expect(build.lines).toContainEqual(expect.objectContaining({ type: 'phase', phase: 'install', state: 'skip' }));
+  });
+});
+
+describe('failures end fast and leave nothing behind', () => {
+  async function kickstartFile(name: string, lines: string[]): Promise<string> {
+    const path = join(scratch, name);
+    await writeFile(path, lines.join('\n') + '\n');
+    return path;
+  }
+
+  it('a kickstart kiln rejects fails before any guest starts, naming file and line', async () => {
+    const before = await storeLeftovers();
+    const ks = await kickstartFile('bad-option.ks', ['text', 'part / --fstype=ext4 --sise=2048', 'rootpw --lock', 'poweroff']);
+    const build = await kilnBuild('x86_64', ['--kickstart', ks]);
+    expect(build.code).toBe(1);
+    expect(build.stderr).toContain(`${ks}:2: part: unknown option --sise (did you mean --size?)`);
+    expect(build.lines.some((l) => l.type === 'guest')).toBe(false);
+    expect(await storeLeftovers()).toEqual(before);
+  });
+
+  it('an installer-side kickstart error ends the build within seconds of the line, with the line and the log tail', async () => {
+    const before = await storeLeftovers();
+    const build = await kilnBuild('x86_64', ['--kickstart', await kickstartFile('no-such-disk.ks', ['part / --fstype=ext4 --size=1024 --grow --ondisk=sdz'])]);
+    expect(build.code).toBe(1);
+    const error = build.lines.at(-1)!;
+    expect(error).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
+    expect(build.stderr).toContain('The following problem occurred on line');
+    expect(build.stderr).toContain('last ');
+    // Seconds, not a timeout: the failure came right after the error line was logged.
+    const failedAt = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'failed')!.time));
+    const installingAt = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'installing')!.time));
+    expect(failedAt - installingAt).toBeLessThan(60_000);
+    expect(await kilnDomains()).toEqual([]);
+    expect(await storeLeftovers()).toEqual(before);
+  });
+
+  it('a %post that sleeps forever is caught by the stall watchdog; --keep-failed keeps the disk and says where', async () => {
+    const before = await storeLeftovers();
+    const ks = await kickstartFile('sleepy-post.ks', ['%post', 'sleep 100000', '%end']);
+    const build = await kilnBuild('x86_64', ['--kickstart', ks, '--stall-timeout', '20', '--keep-failed']);
+    expect(build.code).toBe(1);
+    expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_STALLED' });
+    expect(build.stderr).toContain('for 20 s (--stall-timeout)');
+    const kept = /kept at (\S+\.qcow2)/.exec(build.stderr)?.[1];
+    expect(kept).toBeDefined();
+    await access(kept!);
+    expect(await kilnDomains()).toEqual([]);
+    expect(await storeLeftovers()).toEqual(before);
+  });
+
+  it('SIGINT during the install destroys the domain and removes temporary files', async () => {
+    const before = await storeLeftovers();
+    const ks = await kickstartFile('slow-pre.ks', ['%pre', 'sleep 100000', '%end']);
+    const cli = join(PROJECT_ROOT, 'dist/src/cli/main.js');
+    const child = spawn(process.execPath, [cli, ...buildArgs('x86_64', ['--kickstart', ks, '--json'])], { timeoutMs: 10 * 60_000, stdout: 'pipe' });
+    let out = '';
+    const installing = new Promise<void>((resolve) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('"state":"installing"')) resolve();
+      });
+    });
+    await installing;
+    expect(await kilnDomains()).toHaveLength(1);
+    child.kill('SIGINT');
+    const exit = await child.catch((error: { exitCode?: number }) => error);
+    expect((exit as { exitCode?: number }).exitCode).toBe(130);
+    expect(out).toContain('"code":"INTERRUPTED"');
+    expect(await kilnDomains()).toEqual([]);
+    expect(await storeLeftovers()).toEqual(before);
+  });
+});

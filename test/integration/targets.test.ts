@@ -1,0 +1,192 @@
+/**
+ * Every target from one real base image (x86_64, installed by kiln from the Anaconda test double;
+ * a copy with the per-machine state a booted system leaves planted), checked by independent
+ * tools: qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and QEMU
+ * booting the openstack qcow2 and the raw from raw-tar-xz to a login prompt (i686:
+ * targets-boot.test.ts).
+ * Built once in beforeAll (two libguestfs launches: ec2 prep and the shared cloud prep), reused by
+ * every assertion.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { collect } from '../../src/core/events.js';
+import { run } from '../../src/core/run.js';
+import { sha256File } from '../../src/core/hash.js';
+import { imageInfo, checkImage } from '../../src/image/qemu-img.js';
+import { runTargets } from '../../src/targets/run-targets.js';
+import { DESCRIPTOR_SCHEMA } from '../../src/targets/appliance/validate.js';
+import type { TargetsRecord } from '../../src/targets/types.js';
+import type { BaseImage } from '../../src/store/store.js';
+import { baseImageFor } from './fixtures/base-image.js';
+import { livedInBase, PLANTED } from '../targets/fixtures/fixture-store.js';
+import { readGuestFiles, type GuestView } from '../targets/fixtures/guest-files.js';
+import { bootToLogin } from '../targets/fixtures/boot.js';
+
+let work: string;
+let out: string;
+let base: BaseImage;
+let baseSha: string;
+let record: TargetsRecord;
+let ec2: GuestView;
+let cloud: GuestView;
+const events = collect();
+
+const file = (target: string) => record.outputs.find((o) => o.target === target)!;
+const path = (target: string) => join(out, file(target).file);
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kiln-targets-it-'));
+  out = join(work, 'out');
+  base = await livedInBase(await baseImageFor('x86_64'), join(work, 'store'));
+  baseSha = await sha256File(base.disk);
+  record = await runTargets({
+    base,
+    targets: ['ec2', 'openstack', 'raw-tar-xz', 'raw-xz', 'appliance'],
+    outDir: out,
+    accel: 'tcg',
+    // Preset 0 keeps CI time down; the format is the same at every preset.
+    options: { 'raw-tar-xz': { level: 0 }, 'raw-xz': { level: 0 } },
+    emit: events.emit,
+  });
+  await run('tar', ['-xSf', path('raw-tar-xz'), '-C', work], { timeoutMs: 600_000 });
+  [ec2, cloud] = await readGuestFiles(
+    [
+      { path: path('ec2'), format: 'raw' },
+      { path: path('openstack'), format: 'qcow2' },
+    ],
+    ['/etc/machine-id', '/etc/systemd/system/ssh.service.d/kiln-host-keys.conf', '/etc/cloud/cloud.cfg.d/99_kiln.cfg', '/etc/default/grub', '/boot/grub/grub.cfg', '/etc/ssh/sshd_config', '/etc/shadow', PLANTED.lease, PLANTED.netRule, PLANTED.log],
+    ['/etc/ssh'],
+  );
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe(`targets from a real base image`, () => {
+  it('names every output <name>-<version>.<arch>.<ext> and ran one prep per distinct prep', () => {
+    const stem = `${base.record.name}${base.record.version ? `-${base.record.version}` : ''}.x86_64`;
+    expect(record.outputs.map((o) => o.file)).toEqual(['raw', 'qcow2', 'raw.tar.xz', 'raw.xz', 'appliance.tar'].map((e) => `${stem}.${e}`));
+    const preps = events.events.filter((e) => e.type === 'phase' && e.phase.startsWith('prep:') && e.state === 'start');
+    expect(preps).toHaveLength(2);
+  });
+
+  it('leaves the base image unchanged', async () => {
+    expect(await sha256File(base.disk)).toBe(baseSha);
+  });
+
+  it('writes a .sha256 beside every output that sha256sum accepts, and targets.json lists them', async () => {
+    await run('sha256sum', ['-c', ...record.outputs.map((o) => `${o.file}.sha256`)], { timeoutMs: 600_000, cwd: out });
+    const json = JSON.parse(await readFile(join(out, 'targets.json'), 'utf8')) as { outputs: { file: string; sha256: string; base: { id: string } }[] };
+    for (const o of record.outputs) {
+      const entry = json.outputs.find((e) => e.file === o.file)!;
+      expect(entry.sha256).toBe(o.sha256);
+      expect(entry.base.id).toBe(base.id);
+      expect((await stat(join(out, o.file))).size).toBe(o.size);
+    }
+  });
+
+  it('openstack: a clean compressed qcow2, compat 1.1, with the base virtual size', async () => {
+    const info = await imageInfo(path('openstack'));
+    expect(info).toMatchObject({ format: 'qcow2', compat: '1.1', virtualSize: base.record.disk.virtualSize });
+    expect(info.backingFile).toBeUndefined();
+    expect((await checkImage(path('openstack'))).ok).toBe(true);
+    expect(info.actualSize).toBeLessThan(base.record.disk.actualSize);
+  });
+
+  it('raw-tar-xz: a valid xz holding disk.raw (sparse) with the same disk as the openstack image', async () => {
+    await run('xz', ['-t', path('raw-tar-xz')], { timeoutMs: 600_000 });
+    const { stdout } = await run('tar', ['-tvf', path('raw-tar-xz')], { timeoutMs: 600_000 });
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    expect(stdout).toMatch(new RegExp(`\\s${base.record.disk.virtualSize}\\s.*\\sdisk\\.raw$`, 'm'));
+    const raw = await stat(join(work, 'disk.raw'));
+    expect(raw.size).toBe(base.record.disk.virtualSize);
+    expect(raw.blocks * 512).toBeLessThan(raw.size);
+    await run('qemu-img', ['compare', '-f', 'raw', '-F', 'qcow2', join(work, 'disk.raw'), path('openstack')], { timeoutMs: 600_000 });
+  });
+
+  it('raw-xz: concatenated xz streams that decompress to the same disk', async () => {
+    // xz -d checks every stream's integrity as it goes (what xz -t would do, without a second pass).
+    const again = join(work, 'again.raw');
+    await copyFile(path('raw-xz'), `${again}.xz`);
+    await run('xz', ['-d', `${again}.xz`], { timeoutMs: 600_000 });
+    await run('cmp', [again, join(work, 'disk.raw')], { timeoutMs: 600_000 });
+    await rm(again);
+  });
+
+  it('appliance: a tar of the descriptor and disk, the descriptor valid against the shipped schema', async () => {
+    const stem = file('appliance').file.replace(/\.appliance\.tar$/, '');
+    const { stdout } = await run('tar', ['-tf', path('appliance')], { timeoutMs: 600_000 });
+    expect(stdout.trim().split('\n').sort()).toEqual([`${stem}/`, `${stem}/${stem}-sda.qcow2`, `${stem}/${stem}.xml`]);
+    const dir = join(work, 'appliance');
+    await run('mkdir', ['-p', dir], { timeoutMs: 10_000 });
+    await run('tar', ['-xf', path('appliance'), '-C', dir], { timeoutMs: 600_000 });
+    await run('xmllint', ['--noout', '--relaxng', DESCRIPTOR_SCHEMA, join(dir, stem, `${stem}.xml`)], { timeoutMs: 60_000 });
+    const xml = await readFile(join(dir, stem, `${stem}.xml`), 'utf8');
+    expect(xml).toContain('<arch>x86_64</arch>');
+    expect(xml).toContain(`use="system" format="qcow2"`);
+    expect(xml).toContain(await sha256File(join(dir, stem, `${stem}-sda.qcow2`)));
+  });
+
+  it('ec2: a sparse raw of the base size, with what the upload stage needs', async () => {
+    const s = await stat(path('ec2'));
+    expect(s.size).toBe(base.record.disk.virtualSize);
+    expect(s.blocks * 512).toBeLessThan(s.size);
+    expect(file('ec2').ec2).toEqual({ architecture: 'x86_64', virtualizationType: 'hvm', bootMode: 'legacy-bios', enaSupport: true, rootDeviceName: '/dev/xvda' });
+  });
+
+  it.each([
+    ['ec2', () => ec2, 'datasource_list: [ Ec2 ]'],
+    ['openstack', () => cloud, 'datasource_list: [ ConfigDrive, OpenStack ]'],
+  ])('cloud prep (%s): per-machine state gone, datasources and kernel command line set', (_name, view, datasources) => {
+    const v = view();
+    expect(v.get('/etc/machine-id')).toBe('');
+    expect((v.get('ls:/etc/ssh') as string[]).filter((f) => f.startsWith('ssh_host_'))).toEqual([]);
+    expect(v.get('/etc/systemd/system/ssh.service.d/kiln-host-keys.conf')).toContain('ExecStartPre=/usr/bin/ssh-keygen -A');
+    expect(v.get(PLANTED.lease)).toBeUndefined();
+    expect(v.get(PLANTED.netRule)).toBeUndefined();
+    expect(v.get(PLANTED.log)).toBeUndefined();
+    expect(v.get('/etc/cloud/cloud.cfg.d/99_kiln.cfg')).toContain(datasources);
+    expect(v.get('/etc/default/grub')).toMatch(/^GRUB_CMDLINE_LINUX="[^"]*console=tty0 console=ttyS0,115200n8[^"]*"$/m);
+    const entries = (v.get('/boot/grub/grub.cfg') as string).split('\n').filter((l) => /^\s*linux\s/.test(l));
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) expect(e).toContain('console=ttyS0,115200n8');
+    for (const e of entries) expect(e).not.toMatch(/\squiet(\s|$)/);
+  });
+
+  it('ec2 prep only: root locked, SSH password login off, NVMe timeout on the kernel command line', () => {
+    expect(ec2.get('/etc/shadow')).toMatch(/^root:!/m);
+    expect((ec2.get('/etc/ssh/sshd_config') as string).split('\n')[0]).toBe('PasswordAuthentication no');
+    expect(ec2.get('/boot/grub/grub.cfg')).toContain('nvme_core.io_timeout=4294967295');
+    expect(cloud.get('/etc/shadow')).not.toMatch(/^root:!/m);
+    expect((cloud.get('/etc/ssh/sshd_config') as string).split('\n')[0]).not.toBe('PasswordAuthentication no');
+  });
+
+  it.each([
+    ['the openstack qcow2', () => ({ disk: path('openstack'), format: 'qcow2' as const })],
+    ['disk.raw from the raw-tar-xz', () => ({ disk: join(work, 'disk.raw'), format: 'raw' as const })],
+  ])('%s boots to a login prompt on the serial console', async (_name, which) => {
+    const { disk, format } = which();
+    const boot = await bootToLogin({ disk, format, arch: 'x86_64', consoleLog: join(work, `console-${format}.log`) });
+    expect(boot.console).toMatch(/login:\s*$/m);
+    // Prep removed the SSH host keys; the guest made new ones and sshd started.
+    expect(boot.console).not.toMatch(/Failed to start.*(ssh|OpenBSD Secure Shell)/);
+  });
+
+  it('a second run reuses every output without preparing anything', async () => {
+    const again = collect();
+    const second = await runTargets({
+      base,
+      targets: ['ec2', 'openstack', 'raw-tar-xz', 'raw-xz', 'appliance'],
+      outDir: out,
+      accel: 'tcg',
+      options: { 'raw-tar-xz': { level: 0 }, 'raw-xz': { level: 0 } },
+      emit: again.emit,
+    });
+    expect(second.reused).toEqual(['ec2', 'openstack', 'raw-tar-xz', 'raw-xz', 'appliance']);
+    expect(second.outputs.map((o) => o.sha256)).toEqual(record.outputs.map((o) => o.sha256));
+    expect(again.events.some((e) => e.type === 'phase' && e.phase.startsWith('prep:'))).toBe(false);
+  });
+});

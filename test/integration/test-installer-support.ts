@@ -1,0 +1,137 @@
+/**
+ * Support for the Anaconda test double's end-to-end test: a loopback HTTP file server (the guest
+ * reaches it as 10.0.2.2), plain `qemu-system` runs (no libvirt: this tests the test double alone)
+ * and a serial-console conversation with the installed system.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+import { run, spawn } from '../../src/core/run.js';
+import { ARCHES, type TreeArch } from '../../scripts/test-installer/arch.js';
+
+export interface FileServer {
+  /** Base URL as the guest sees it (http://10.0.2.2:PORT). */
+  guestUrl: string;
+  close(): Promise<void>;
+}
+
+/** Serves `roots` (URL prefix → directory) on 127.0.0.1; GET and HEAD of files only. */
+export async function serveFiles(roots: Record<string, string>): Promise<FileServer> {
+  const server: Server = createServer((req, res) => {
+    const url = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    const prefix = Object.keys(roots).find((p) => url.startsWith(`/${p}/`));
+    const rel = prefix === undefined ? undefined : normalize(url.slice(prefix.length + 2));
+    if (prefix === undefined || rel === undefined || rel.startsWith('..')) {
+      res.writeHead(404).end();
+      return;
+    }
+    const file = join(roots[prefix]!, rel);
+    stat(file).then(
+      (st) => {
+        if (!st.isFile()) throw new Error('not a file');
+        res.writeHead(200, { 'content-length': String(st.size), 'content-type': 'application/octet-stream' });
+        if (req.method === 'HEAD') res.end();
+        else createReadStream(file).pipe(res);
+      },
+      () => res.writeHead(404).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    guestUrl: `http://10.0.2.2:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const LOG_PORT = 'org.fedoraproject.anaconda.log.0';
+
+function machineArgs(disk: string): string[] {
+  return [
+    '-accel', 'tcg', '-smp', '2', '-m', '1024', '-display', 'none', '-no-reboot',
+    '-drive', `file=${disk},if=virtio,format=qcow2,cache=unsafe`,
+    '-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0',
+  ];
+}
+
+export interface InstallRun {
+  seconds: number;
+  console: string;
+  log: string;
+}
+
+/**
+ * Boots the tree's kernel and `initrd` (direct kernel boot) with `append` as the command line,
+ * console and installer log port to files in `dir`; resolves when QEMU exits.
+ */
+export async function runInstaller(o: { arch: TreeArch; kernel: string; initrd: string; append: string; disk: string; dir: string; timeoutMs: number }): Promise<InstallRun> {
+  const consoleFile = join(o.dir, 'console.log');
+  const logFile = join(o.dir, LOG_PORT);
+  const started = Date.now();
+  await run(
+    ARCHES[o.arch].qemu,
+    [
+      ...machineArgs(o.disk),
+      '-serial', `file:${consoleFile}`,
+      '-kernel', o.kernel, '-initrd', o.initrd, '-append', o.append,
+      '-device', 'virtio-serial-pci',
+      '-chardev', `file,id=anacondalog,path=${logFile}`,
+      '-device', `virtserialport,chardev=anacondalog,name=${LOG_PORT}`,
+    ],
+    { timeoutMs: o.timeoutMs },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  return { seconds, console: await readFile(consoleFile, 'utf8'), log: await readFile(logFile, 'utf8').catch(() => '') };
+}
+
+/** One step of a serial conversation: wait for `expect` in the output, then type `send`. */
+export interface Step {
+  expect: string | RegExp;
+  send?: string;
+}
+
+export interface BootRun {
+  /** Seconds from QEMU start to the first `login:` prompt. */
+  loginSeconds: number;
+  output: string;
+}
+
+/** Boots `disk` alone (BIOS → its boot loader) with the serial console on stdio and plays `steps`. */
+export async function bootAndTalk(arch: TreeArch, disk: string, steps: Step[], timeoutMs: number): Promise<BootRun> {
+  const started = Date.now();
+  const child = spawn(ARCHES[arch].qemu, [...machineArgs(disk), '-serial', 'stdio', '-monitor', 'none'], {
+    timeoutMs,
+    stdin: 'pipe',
+    stdout: 'pipe',
+  });
+  let output = '';
+  let loginSeconds = 0;
+  let step = 0;
+  let from = 0;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('latin1');
+    if (!loginSeconds && output.includes('login:')) loginSeconds = (Date.now() - started) / 1000;
+    while (step < steps.length) {
+      const s = steps[step]!;
+      const rest = output.slice(from);
+      const m = typeof s.expect === 'string' ? rest.indexOf(s.expect) : rest.search(s.expect);
+      if (m < 0) break;
+      from += m + 1;
+      if (s.send !== undefined) child.stdin!.write(s.send);
+      step++;
+    }
+  });
+  try {
+    await child;
+  } catch (error) {
+    throw Object.assign(new Error(`guest boot failed at step ${step} (waiting for ${String(steps[step]?.expect)}); last output:\n${output.slice(-3000)}`), { cause: error });
+  }
+  if (step < steps.length) throw new Error(`guest stopped at step ${step} (waiting for ${String(steps[step]!.expect)}); last output:\n${output.slice(-3000)}`);
+  return { loginSeconds, output };
+}
+
+export async function createDisk(path: string, size: string): Promise<void> {
+  await run('qemu-img', ['create', '-q', '-f', 'qcow2', path, size], { timeoutMs: 30_000 });
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../../src/core/run.js';
+import { cloudInitConfig, modulesRegex, renderPrepScript, shQuote } from '../../../src/targets/prep/script.js';
+import { genericCloudPrep } from '../../../src/targets/prep/spec.js';
+import { ec2Prep } from '../../../src/targets/ec2/facts.js';
+import { expectGolden } from '../golden.js';
+
+describe('shQuote', () => {
+  it.each([
+    ['plain', `'plain'`],
+    ['a b', `'a b'`],
+    [`it's`, `'it'\\''s'`],
+    ['$HOME `x` "y"', `'$HOME \`x\` "y"'`],
+    ['', `''`],
+  ])('%j', (value, quoted) => {
+    expect(shQuote(value)).toBe(quoted);
+  });
+
+  it('round-trips through a real sh', async () => {
+    const value = `a 'b' "c" $d \`e\` \\f\nnew line`;
+    const { stdout } = await run('sh', ['-c', `printf '%s' ${shQuote(value)}`], { timeoutMs: 10_000 });
+    expect(stdout).toBe(value);
+  });
+});
+
+describe('modulesRegex', () => {
+  it.each([
+    [['xen-blkfront', 'nvme', 'ena'], 'xen[-_]blkfront|nvme|ena'],
+    [['xen_netfront'], 'xen[-_]netfront'],
+    [['a.b'], 'a\\.b'],
+  ])('%j', (modules, re) => {
+    expect(modulesRegex(modules)).toBe(re);
+  });
+
+  it('matches the way the guest script uses it (grep -E on lsinitramfs lines)', async () => {
+    const lines = [
+      'usr/lib/modules/6.1.0/kernel/drivers/block/xen-blkfront.ko',
+      'usr/lib/modules/6.1.0/kernel/drivers/net/ethernet/amazon/ena/ena.ko.xz',
+      'usr/lib/modules/6.1.0/kernel/drivers/nvme/host/nvme-core.ko',
+      'usr/lib/modules/6.1.0/kernel/drivers/nvme/host/nvme.ko.zst',
+      'usr/lib/modules/6.1.0/kernel/drivers/net/xen_blkfront_old.ko',
+    ];
+    const re = modulesRegex(['xen-blkfront', 'nvme', 'ena']);
+    const { stdout } = await run('grep', ['-E', `(^|/)(${re})\\.ko(\\.(xz|zst|gz|bz2))?$`], { timeoutMs: 10_000, input: lines.join('\n') + '\n' });
+    expect(stdout.trim().split('\n')).toEqual([lines[0], lines[1], lines[3]]);
+  });
+});
+
+describe('cloudInitConfig', () => {
+  it.each([
+    ['ec2', ec2Prep('x86_64'), '# Written by kiln: the cloud-init settings of this image.\ndatasource_list: [ Ec2 ]\nssh_pwauth: false'],
+    ['cloud', genericCloudPrep(), '# Written by kiln: the cloud-init settings of this image.\ndatasource_list: [ ConfigDrive, OpenStack ]'],
+    ['none', { ...genericCloudPrep(), datasources: undefined }, ''],
+  ])('%s', (_name, spec, yaml) => {
+    expect(cloudInitConfig(spec)).toBe(yaml);
+  });
+});
+
+describe('renderPrepScript', () => {
+  it.each([
+    ['prep-ec2-x86_64.sh', ec2Prep('x86_64')],
+    ['prep-ec2-i686.sh', ec2Prep('i686')],
+    ['prep-cloud.sh', genericCloudPrep()],
+  ])('%s matches its golden file and is valid sh (checked with sh -n, never run on the host)', async (name, spec) => {
+    const script = renderPrepScript(spec);
+    const file = await expectGolden(name, script);
+    await run('sh', ['-n', file], { timeoutMs: 10_000 });
+    await run('bash', ['--posix', '-n', file], { timeoutMs: 10_000 });
+  });
+
+  it('rejects a script with a syntax error (the check can fail)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiln-sh-'));
+    try {
+      await writeFile(join(dir, 'bad.sh'), `${renderPrepScript(genericCloudPrep())}\nif then\n`);
+      await expect(run('sh', ['-n', join(dir, 'bad.sh')], { timeoutMs: 10_000 })).rejects.toMatchObject({ code: 'COMMAND_FAILED' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
