@@ -1,7 +1,8 @@
 /**
- * Support for the Anaconda test double's end-to-end test: a loopback HTTP file server (the guest
- * reaches it as 10.0.2.2), plain `qemu-system` runs (no libvirt: this tests the test double alone)
- * and a serial-console conversation with the installed system.
+ * Support for the integration tests: a loopback HTTP file server (the guest reaches it as
+ * 10.0.2.2), plain `qemu-system` runs of the Anaconda test double (no libvirt: that tests the
+ * test double alone), and booting a disk image by itself with a serial-console conversation
+ * ("it boots, and we can log in").
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -48,10 +49,13 @@ export async function serveFiles(roots: Record<string, string>): Promise<FileSer
 
 export const LOG_PORT = 'org.fedoraproject.anaconda.log.0';
 
-function machineArgs(disk: string): string[] {
+export type DiskFormat = 'qcow2' | 'raw';
+
+/** `snapshot`: writes go to a temporary overlay QEMU drops on exit (the image under test stays as it is). */
+function machineArgs(disk: string, format: DiskFormat = 'qcow2', snapshot = false): string[] {
   return [
-    '-accel', 'tcg', '-smp', '2', '-m', '1024', '-display', 'none', '-no-reboot',
-    '-drive', `file=${disk},if=virtio,format=qcow2,cache=unsafe`,
+    '-accel', 'tcg,thread=multi', '-smp', '2', '-m', '1024', '-cpu', 'max', '-display', 'none', '-no-reboot',
+    '-drive', `file=${disk},if=virtio,format=${format},cache=unsafe${snapshot ? ',snapshot=on' : ''}`,
     '-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0',
   ];
 }
@@ -98,10 +102,19 @@ export interface BootRun {
   output: string;
 }
 
-/** Boots `disk` alone (BIOS → its boot loader) with the serial console on stdio and plays `steps`. */
-export async function bootAndTalk(arch: TreeArch, disk: string, steps: Step[], timeoutMs: number): Promise<BootRun> {
+export interface BootOptions {
+  format?: DiskFormat;
+  /** Leave the disk unchanged (QEMU's snapshot=on). */
+  snapshot?: boolean;
+}
+
+/**
+ * Boots `disk` alone (BIOS → its boot loader) with the serial console on stdio and plays `steps`;
+ * QEMU is stopped once the last step has matched (or has exited by itself, e.g. after poweroff).
+ */
+export async function bootAndTalk(arch: TreeArch, disk: string, steps: Step[], timeoutMs: number, o: BootOptions = {}): Promise<BootRun> {
   const started = Date.now();
-  const child = spawn(ARCHES[arch].qemu, [...machineArgs(disk), '-serial', 'stdio', '-monitor', 'none'], {
+  const child = spawn(ARCHES[arch].qemu, [...machineArgs(disk, o.format, o.snapshot), '-serial', 'stdio', '-monitor', 'none'], {
     timeoutMs,
     stdin: 'pipe',
     stdout: 'pipe',
@@ -122,11 +135,14 @@ export async function bootAndTalk(arch: TreeArch, disk: string, steps: Step[], t
       if (s.send !== undefined) child.stdin!.write(s.send);
       step++;
     }
+    if (step === steps.length) child.kill('SIGKILL');
   });
   try {
     await child;
   } catch (error) {
-    throw Object.assign(new Error(`guest boot failed at step ${step} (waiting for ${String(steps[step]?.expect)}); last output:\n${output.slice(-3000)}`), { cause: error });
+    if (step < steps.length) {
+      throw Object.assign(new Error(`guest boot failed at step ${step} (waiting for ${String(steps[step]?.expect)}); last output:\n${output.slice(-3000)}`), { cause: error });
+    }
   }
   if (step < steps.length) throw new Error(`guest stopped at step ${step} (waiting for ${String(steps[step]!.expect)}); last output:\n${output.slice(-3000)}`);
   return { loginSeconds, output };

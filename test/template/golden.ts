@@ -1,22 +1,4 @@
-/**
- * Golden files for generated kickstarts (test/template/golden/…). Regenerate with UPDATE_GOLDEN=1
- * and review the diff before committing.
- */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { expect } from 'vitest';
-import { PROJECT_ROOT } from '../../src/core/version.js';
+/** Golden files for generated kickstarts (test/template/golden/…). */
+import { goldenFiles } from '../golden.js';
 
-export const GOLDEN_DIR = join(PROJECT_ROOT, 'test', 'template', 'golden');
-
-export async function expectGolden(relative: string, actual: string): Promise<void> {
-  const file = join(GOLDEN_DIR, relative);
-  if (process.env.UPDATE_GOLDEN) {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, actual);
-  }
-  const expected = await readFile(file, 'utf8').catch(() => {
-    throw new Error(`golden file ${relative} is missing; run with UPDATE_GOLDEN=1 and review it`);
-  });
-  expect(actual).toBe(expected);
-}
+export const expectGolden = goldenFiles('template').expect;
