@@ -1,7 +1,8 @@
 /**
- * The order integration files run in: the cheap layers first, then the install stage (which
- * builds the base images into the run's shared store), then what uses those base images.
- * Files not listed run last, alphabetically.
+ * The order test files run in: unit files first (seconds), then the integration files from the
+ * cheap layers up: the install stage builds the base images into the run's shared store (and
+ * checks that its first build is not a store hit), then what uses those base images. Integration
+ * files not listed run last, alphabetically.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -16,6 +17,7 @@ export const INTEGRATION_ORDER = [
 ];
 
 function rank(file: string): number {
+  if (!/[\\/]test[\\/]integration[\\/]/.test(file)) return -1;
   const name = file.split('/').pop()!;
   const i = INTEGRATION_ORDER.indexOf(name);
   return i < 0 ? INTEGRATION_ORDER.length : i;

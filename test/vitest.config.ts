@@ -5,10 +5,12 @@ import { IntegrationSequencer } from './integration-order.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // Two projects: fast units (everything but test/integration) and integration tests that start
-// real QEMU guests through libvirt. Integration files run one at a time: the machine has 2 cores.
+// real QEMU guests through libvirt. Integration files run one at a time (the machine has 2 cores),
+// in the order of integration-order.ts; the sequencer is a root option (vitest has no per-project one).
 export default defineConfig({
   test: {
     root,
+    sequence: { sequencer: IntegrationSequencer },
     projects: [
       {
         test: {
@@ -28,7 +30,7 @@ export default defineConfig({
           testTimeout: 30 * 60_000,
           hookTimeout: 30 * 60_000,
           fileParallelism: false,
-          sequence: { concurrent: false, sequencer: IntegrationSequencer },
+          sequence: { concurrent: false },
           globalSetup: ['test/integration/fixtures/global-setup.ts'],
         },
       },
