@@ -13,13 +13,14 @@
  * to the cache and renamed into place at the end: an interrupted build leaves nothing half-made.
  */
 import { randomBytes } from 'node:crypto';
-import { access, link, copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { KilnError } from '../../src/core/errors.js';
 import { sha256, sha256File } from '../../src/core/hash.js';
 import { cacheDir } from '../../src/core/paths.js';
 import { run } from '../../src/core/run.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
+import { linkOrCopy } from '../../src/image/link-or-copy.js';
 import { PAYLOAD_SUITE, archInfo, type ArchInfo } from './arch.js';
 import { buildKernelAndInitrd } from './initrd.js';
 import { PAYLOAD_FILE, buildPayload } from './payload.js';
@@ -121,10 +122,6 @@ async function ensurePayload(a: ArchInfo, archDir: string, log: (l: string) => v
     await removeScratch(scratch);
   }
   return dir;
-}
-
-async function linkOrCopy(from: string, to: string): Promise<void> {
-  await link(from, to).catch(() => copyFile(from, to));
 }
 
 function describe(dir: string, arch: string, payloadSha256: string, reused: boolean): TestInstallerTree {

@@ -1,51 +1,12 @@
 /**
- * Support for the integration tests: a loopback HTTP file server (the guest reaches it as
- * 10.0.2.2), plain `qemu-system` runs of the Anaconda test double (no libvirt: that tests the
- * test double alone), and booting a disk image by itself with a serial-console conversation
- * ("it boots, and we can log in").
+ * Support for the integration tests: plain `qemu-system` runs of the Anaconda test double (no
+ * libvirt: that tests the test double alone), and booting a disk image by itself with a
+ * serial-console conversation ("it boots, and we can log in").
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, normalize } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { run, spawn } from '../../src/core/run.js';
 import { ARCHES, type TreeArch } from '../../scripts/test-installer/arch.js';
-
-export interface FileServer {
-  /** Base URL as the guest sees it (http://10.0.2.2:PORT). */
-  guestUrl: string;
-  close(): Promise<void>;
-}
-
-/** Serves `roots` (URL prefix → directory) on 127.0.0.1; GET and HEAD of files only. */
-export async function serveFiles(roots: Record<string, string>): Promise<FileServer> {
-  const server: Server = createServer((req, res) => {
-    const url = decodeURIComponent((req.url ?? '/').split('?')[0]!);
-    const prefix = Object.keys(roots).find((p) => url.startsWith(`/${p}/`));
-    const rel = prefix === undefined ? undefined : normalize(url.slice(prefix.length + 2));
-    if (prefix === undefined || rel === undefined || rel.startsWith('..')) {
-      res.writeHead(404).end();
-      return;
-    }
-    const file = join(roots[prefix]!, rel);
-    stat(file).then(
-      (st) => {
-        if (!st.isFile()) throw new Error('not a file');
-        res.writeHead(200, { 'content-length': String(st.size), 'content-type': 'application/octet-stream' });
-        if (req.method === 'HEAD') res.end();
-        else createReadStream(file).pipe(res);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    guestUrl: `http://10.0.2.2:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 export const LOG_PORT = 'org.fedoraproject.anaconda.log.0';
 

@@ -10,17 +10,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestInstallerTree, PAYLOAD_FILE, type TestInstallerTree } from '../../scripts/test-installer/tree.js';
 import type { TreeArch } from '../../scripts/test-installer/arch.js';
 import { appendToInitrd } from '../../src/installers/anaconda/cpio-newc.js';
-import { bootAndTalk, createDisk, runInstaller, serveFiles, type FileServer, LOG_PORT } from './test-installer-support.js';
+import { silent } from '../../src/core/events.js';
+import { startGuestServer, type GuestServer } from '../../src/pipeline/guest-server.js';
+import { bootAndTalk, createDisk, runInstaller, LOG_PORT } from './test-installer-support.js';
 
 const ARCHES: TreeArch[] = ['x86_64', 'i686'];
 const trees = {} as Record<TreeArch, TestInstallerTree>;
-let server: FileServer;
+let server: GuestServer;
 let work: string;
 
 beforeAll(async () => {
   for (const arch of ARCHES) trees[arch] = await buildTestInstallerTree({ arch, log: (l) => process.stderr.write(`[test-installer] ${l}\n`) });
   work = await mkdtemp(join(tmpdir(), 'kiln-test-installer-'));
-  server = await serveFiles({ x86_64: trees.x86_64.dir, i686: trees.i686.dir, ks: work });
+  // kiln's loopback-only guest server (the guest reaches it as 10.0.2.2).
+  server = await startGuestServer(
+    [
+      { prefix: '/x86_64/', dir: trees.x86_64.dir },
+      { prefix: '/i686/', dir: trees.i686.dir },
+      { prefix: '/ks/', dir: work },
+    ],
+    silent,
+  );
 });
 
 afterAll(async () => {
@@ -45,7 +55,7 @@ function kickstart(arch: TreeArch): string {
     ...storage,
     'bootloader --location=mbr --append="console=ttyS0,115200n8 kiln.test=1"',
     'rootpw --plaintext kiln-secret',
-    `liveimg --url=${server.guestUrl}/${arch}/${PAYLOAD_FILE} --checksum=sha256:${trees[arch].payloadSha256}`,
+    `liveimg --url=${server.guestBase}/${arch}/${PAYLOAD_FILE} --checksum=sha256:${trees[arch].payloadSha256}`,
     '%packages',
     '@core',
     '%end',
@@ -117,10 +127,10 @@ describe('Anaconda test double failures', () => {
   });
 
   it('fails the install when a %pre --erroronfail script fails (kickstart fetched over http)', async () => {
-    const ks = ['text', 'autopart', `liveimg --url=${server.guestUrl}/i686/${PAYLOAD_FILE}`, '%pre --erroronfail', 'echo about to fail', 'exit 3', '%end', 'poweroff', ''].join('\n');
+    const ks = ['text', 'autopart', `liveimg --url=${server.guestBase}/i686/${PAYLOAD_FILE}`, '%pre --erroronfail', 'echo about to fail', 'exit 3', '%end', 'poweroff', ''].join('\n');
     await writeFile(join(work, 'pre-fails.cfg'), ks);
     const { dir, disk } = await withKickstart('i686', 'pre-fails', ks);
-    const append = `inst.ks=${server.guestUrl}/ks/pre-fails.cfg ${BOOT_ARGS}`;
+    const append = `inst.ks=${server.guestBase}/ks/pre-fails.cfg ${BOOT_ARGS}`;
     const run = await runInstaller({ arch: 'i686', kernel: trees.i686.kernel, initrd: trees.i686.initrd, append, disk, dir, timeoutMs: 5 * 60_000 });
     expect(run.log).toContain('INFO program: about to fail');
     expect(run.log).toContain('There was an error running the kickstart script at line 4.');
