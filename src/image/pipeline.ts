@@ -42,8 +42,14 @@ export async function pipeToWriter(stages: Stage[], writer: HashingWriter, optio
     const out = procs[i]!.stdout as Readable;
     const into = procs[i + 1]!.stdin as Writable;
     // A stage that dies early closes its stdin: the writer before it gets EPIPE, which is reported
-    // through that stage's exit, not as an unhandled stream error.
+    // through that stage's exit, not as an unhandled stream error. `pipe()` then stops reading the
+    // stage before, whose stdout would never end (and execa never settle) with data left in it:
+    // drain it instead, so that stage's exit is seen too (a Ctrl-C kills every stage at once).
     into.on('error', () => {});
+    into.on('close', () => {
+      out.unpipe(into);
+      out.resume();
+    });
     out.pipe(into);
   }
   const waits = procs.map((p, i) =>

@@ -112,8 +112,11 @@ async function compressRange(fh: Fh, s: Segment, o: SparseXzOptions): Promise<vo
       const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - at), at);
       if (bytesRead === 0) throw new Error(`unexpected end of ${o.raw} at ${at}`);
       at += bytesRead;
+      // xz went away (its exit says why): stop feeding it rather than wait for a drain that will
+      // never come.
+      if (stdin.destroyed) return;
       // Copy: the buffer is reused while the pipe may still hold the previous chunk.
-      if (!stdin.write(Buffer.from(buf.subarray(0, bytesRead)))) await new Promise((r) => stdin.once('drain', r));
+      if (!stdin.write(Buffer.from(buf.subarray(0, bytesRead)))) await drainedOrClosed(stdin);
     }
     stdin.end();
   })();
@@ -133,4 +136,18 @@ async function compressRange(fh: Fh, s: Segment, o: SparseXzOptions): Promise<vo
     ),
   ]);
   if (firstError !== undefined) throw firstError;
+}
+
+/** Resolves when `stream` can take more, or when it closed (its reader died). */
+function drainedOrClosed(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }

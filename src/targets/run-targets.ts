@@ -5,8 +5,8 @@
  * interrupt the cleanup stack removes temporary files and the work directory: no half-written
  * output is ever left under a final name.
  */
-import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { tempSibling } from '../core/atomic.js';
 import { withCleanup, type CleanupStack } from '../core/cleanup.js';
 import { KilnError, interruptedError, usageError } from '../core/errors.js';
@@ -52,12 +52,14 @@ interface Plan {
   index: number;
 }
 
-async function ensureWritableDir(outDir: string): Promise<void> {
+/** Creates `outDir` if missing and checks it can be written; returns the first directory it created. */
+async function ensureWritableDir(outDir: string): Promise<string | undefined> {
   try {
-    await mkdir(outDir, { recursive: true });
+    const created = await mkdir(outDir, { recursive: true });
     const probe = tempSibling(join(outDir, '.kiln-probe'));
     await writeFile(probe, '');
     await rm(probe, { force: true });
+    return created;
   } catch (error) {
     throw (
       diskFullFrom(error, join(outDir, '.kiln-probe')) ??
@@ -96,7 +98,7 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
       hint: "The store entry is damaged; 'kiln images' lists the store.",
     });
   });
-  await ensureWritableDir(outDir);
+  const createdDir = await ensureWritableDir(outDir);
 
   const existing = await readRecordFile(outDir);
   const done: TargetOutput[] = [];
@@ -139,6 +141,8 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
   if (failure !== undefined) {
     // Record what was completed before the failure, so a re-run reuses it.
     if (built.length > 0) await mergeRecordFile(outDir, built).catch(() => {});
+    // A directory this run created and left empty goes too: a failed run leaves nothing behind.
+    else if (createdDir !== undefined) await removeEmptyDirs(outDir, createdDir);
     throw failure;
   }
   const recordFile = await mergeRecordFile(outDir, built).catch((error: unknown) => {
@@ -201,5 +205,12 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
   } catch (error) {
     emit({ type: 'phase', phase, state: 'fail', elapsedMs: Date.now() - started });
     throw diskFullFrom(error, finalPath) ?? error;
+  }
+}
+
+/** Removes `dir` and its parents up to `top` while they are empty (rmdir refuses non-empty ones). */
+async function removeEmptyDirs(dir: string, top: string): Promise<void> {
+  for (let d = dir; ; d = dirname(d)) {
+    if (!(await rmdir(d).then(() => true, () => false)) || d === top || dirname(d) === d) return;
   }
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApplianceDisk } from '../../src/cli/commands/target.js';
 import type { BaseImage } from '../../src/store/store.js';
 import { smallBase } from '../targets/fixtures/small-base.js';
+import { PROJECT_ROOT } from '../../src/core/version.js';
 import { runCli } from './helpers.js';
 
 let dir: string;
@@ -61,6 +63,35 @@ describe('kiln target', () => {
     const r = await runCli(['build', '--kickstart', 'missing.ks', '--tree', join(dir, 'no-tree'), '--store', store, ...flags], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  // The real Ctrl-C: SIGINT to kiln's whole process group, so tar and xz die at the same moment as
+  // kiln learns of it. Runs the built CLI (npm test builds it first).
+  it('Ctrl-C during raw-tar-xz: exit 130, INTERRUPTED, no output, no work directory', async () => {
+    // More data than xz -T0 -6 takes in at once (a 24 MiB block per thread), so tar is held back
+    // with its output waiting in kiln when the signal comes, as with a real disk.
+    const big = await smallBase(store, { name: 'ctrl-c', dataMiB: 160, sizeMiB: 256 });
+    const out = join(dir, 'ctrl-c', 'out');
+    const cli = join(PROJECT_ROOT, 'dist/src/cli/main.js');
+    const argv = [cli, 'target', big.id, '--target', 'raw-tar-xz', '--out', out, '--store', store, '--no-prep', '--json'];
+    // node:child_process, not kiln's spawn: the test needs its own process group to signal.
+    const child = spawn(process.execPath, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (/"phase":"target:raw-tar-xz","state":"start"/.test(stdout)) setTimeout(resolve, 3_000);
+      });
+      void exited.then(() => reject(new Error(`kiln exited before compressing:\n${stdout}`)));
+    });
+    process.kill(-child.pid!, 'SIGINT');
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code).toBe(130);
+    expect(stdout).toContain('"code":"INTERRUPTED"');
+    await expect(readdir(join(dir, 'ctrl-c'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('lists the targets in --help', async () => {

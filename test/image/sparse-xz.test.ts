@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/core/run.js';
@@ -69,5 +69,28 @@ describe('writeSparseXz (real xz)', () => {
     expect(Number(/^totals\t(\d+)/m.exec(stdout)?.[1])).toBeGreaterThan(1);
     // The zero streams were kept for the next run.
     expect((await readdir(join(dir, 'cache'))).length).toBe(1);
+  });
+  // Ctrl-C kills xz while kiln is feeding it a chunk larger than the pipe holds: the feed must stop
+  // and the xz's death be reported, not wait for a drain that never comes.
+  it('fails (does not hang) when xz dies while being fed', async () => {
+    const raw = join(dir, 'fed.raw');
+    await makeSparseFile(raw, 16 * MiB, [{ offset: 0, length: 12 * MiB }]);
+    const map = await readSparseMap(raw, { format: 'raw' });
+    const bin = join(dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(join(bin, 'xz'), '#!/bin/sh\nhead -c 65536 >/dev/null\nkill -INT $$\n');
+    await chmod(join(bin, 'xz'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    const writer = await HashingWriter.create(join(dir, 'fed.raw.xz'));
+    try {
+      await expect(writeSparseXz({ raw, map, writer, zeroCacheDir: join(dir, 'cache-fed'), xz: { level: 1 } })).rejects.toMatchObject({
+        code: 'COMMAND_FAILED',
+        message: expect.stringMatching(/^xz .*SIGINT/),
+      });
+    } finally {
+      process.env.PATH = path;
+      await writer.abort();
+    }
   });
 });

@@ -51,12 +51,15 @@ describe('connection', () => {
   });
 
   it.each([
-    ['an unknown scheme', 'nosuch:///x', LibvirtErrorCode.NO_CONNECT],
-    ['a daemon socket nobody listens on', 'qemu+unix:///system?socket=/nonexistent/kiln-libvirt-sock', LibvirtErrorCode.SYSTEM_ERROR],
-  ])('refuses %s with libvirt’s error code', async (_what, uri, code) => {
+    // libvirt hands a scheme it has no driver for to its daemon: NO_CONNECT when one answers,
+    // SYSTEM_ERROR (no socket) when none runs — either way libvirt's own code comes through.
+    ['an unknown scheme', 'nosuch:///x', [LibvirtErrorCode.NO_CONNECT, LibvirtErrorCode.SYSTEM_ERROR]],
+    ['a daemon socket nobody listens on', 'qemu+unix:///system?socket=/nonexistent/kiln-libvirt-sock', [LibvirtErrorCode.SYSTEM_ERROR]],
+  ])('refuses %s with libvirt’s error code', async (_what, uri, codes) => {
     const error = await openHypervisor({ uri }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HypervisorError);
-    expect(error).toMatchObject({ code: 'LIBVIRT', libvirtCode: code, operation: 'virConnectOpen' });
+    expect(error).toMatchObject({ code: 'LIBVIRT', operation: 'virConnectOpen' });
+    expect(codes).toContain((error as HypervisorError).libvirtCode);
     expect((error as Error).message).toContain(uri);
   });
 
