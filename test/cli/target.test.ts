@@ -78,18 +78,24 @@ describe('kiln target', () => {
     const child = spawn(process.execPath, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (/"phase":"target:raw-tar-xz","state":"start"/.test(stdout)) setTimeout(resolve, 3_000);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (/"phase":"target:raw-tar-xz","state":"start"/.test(stdout)) setTimeout(resolve, 3_000);
+        });
+        void exited.then(() => reject(new Error(`kiln exited before compressing:\n${stdout}`)));
       });
-      void exited.then(() => reject(new Error(`kiln exited before compressing:\n${stdout}`)));
-    });
-    process.kill(-child.pid!, 'SIGINT');
-    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 30_000);
-    const code = await exited;
-    clearTimeout(timer);
-    expect(code).toBe(130);
+      process.kill(-child.pid!, 'SIGINT');
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 30 s after SIGINT'), 30_000))]);
+      expect(code).toBe(130);
+    } finally {
+      // Whatever happened above, nothing of the group (kiln, tar, xz) outlives the test; ESRCH
+      // when it is already gone, as it should be.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }
     expect(stdout).toContain('"code":"INTERRUPTED"');
     await expect(readdir(join(dir, 'ctrl-c'))).rejects.toMatchObject({ code: 'ENOENT' });
   });

@@ -70,6 +70,7 @@ describe('writeSparseXz (real xz)', () => {
     // The zero streams were kept for the next run.
     expect((await readdir(join(dir, 'cache'))).length).toBe(1);
   });
+
   // Ctrl-C kills xz while kiln is feeding it a chunk larger than the pipe holds: the feed must stop
   // and the xz's death be reported, not wait for a drain that never comes.
   it('fails (does not hang) when xz dies while being fed', async () => {
