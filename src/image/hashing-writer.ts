@@ -33,6 +33,21 @@ export class HashingWriter {
     }
   }
 
+  /**
+   * Creates `path`, lets `fill` write it and closes it: its checksum and size. If `fill` fails the
+   * file is closed and the error thrown (the caller removes the file).
+   */
+  static async writeFile(path: string, fill: (writer: HashingWriter) => Promise<void>, onBytes?: (bytes: number) => void): Promise<WrittenFile> {
+    const writer = await HashingWriter.create(path, onBytes);
+    try {
+      await fill(writer);
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    return writer.close();
+  }
+
   async write(chunk: Uint8Array): Promise<void> {
     this.hash.update(chunk);
     let offset = 0;

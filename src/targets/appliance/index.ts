@@ -70,14 +70,11 @@ export const applianceTarget: Target<ApplianceOptions> = {
       }),
     );
     await validateDescriptor(descriptor, ctx.signal);
-    const writer = await HashingWriter.create(ctx.outputPath, (n) => ctx.progress(n));
-    try {
-      await writeTar({ cwd: root, members: [ctx.stem], mtime: ctx.mtime, xz: o.diskFormat === 'raw' ? {} : false, signal: ctx.signal }, writer);
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    const written = await writer.close();
+    const written = await HashingWriter.writeFile(
+      ctx.outputPath,
+      (writer) => writeTar({ cwd: root, members: [ctx.stem], mtime: ctx.mtime, xz: o.diskFormat === 'raw' ? {} : false, signal: ctx.signal }, writer),
+      (n) => ctx.progress(n),
+    );
     return { sha256: written.sha256, size: written.bytes, format: o.diskFormat === 'raw' ? 'tar+xz' : 'tar' };
   },
 };

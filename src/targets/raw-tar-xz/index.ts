@@ -19,14 +19,11 @@ export const rawTarXzTarget: Target<RawTarXzOptions> = {
   prep: () => genericCloudPrep(),
   async build(ctx, options) {
     const raw = await ctx.image.raw();
-    const writer = await HashingWriter.create(ctx.outputPath, (n) => ctx.progress(n));
-    try {
-      await writeTar({ cwd: dirname(raw), members: [basename(raw)], mtime: ctx.mtime, xz: { level: options.level }, signal: ctx.signal }, writer);
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    const written = await writer.close();
+    const written = await HashingWriter.writeFile(
+      ctx.outputPath,
+      (writer) => writeTar({ cwd: dirname(raw), members: [basename(raw)], mtime: ctx.mtime, xz: { level: options.level }, signal: ctx.signal }, writer),
+      (n) => ctx.progress(n),
+    );
     return { sha256: written.sha256, size: written.bytes, format: 'tar+xz' };
   },
 };

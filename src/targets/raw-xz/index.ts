@@ -20,19 +20,18 @@ export const rawXzTarget: Target<RawXzOptions> = {
   async build(ctx, options) {
     const raw = await ctx.image.raw();
     const map = await readSparseMap(raw, { format: 'raw', signal: ctx.signal });
-    const writer = await HashingWriter.create(ctx.outputPath, (n) => ctx.progress(n));
-    try {
-      const stats = await writeSparseXz({ raw, map, writer, zeroCacheDir: ctx.zeroCacheDir, xz: { level: options.level }, signal: ctx.signal });
-      ctx.emit({
-        type: 'message',
-        level: 'debug',
-        text: `raw-xz: compressed ${stats.bytesCompressed} bytes in ${stats.segments} segments, ${stats.holeBytes} bytes of holes from cache`,
-      });
-    } catch (error) {
-      await writer.abort();
-      throw error;
-    }
-    const written = await writer.close();
+    const written = await HashingWriter.writeFile(
+      ctx.outputPath,
+      async (writer) => {
+        const stats = await writeSparseXz({ raw, map, writer, zeroCacheDir: ctx.zeroCacheDir, xz: { level: options.level }, signal: ctx.signal });
+        ctx.emit({
+          type: 'message',
+          level: 'debug',
+          text: `raw-xz: compressed ${stats.bytesCompressed} bytes in ${stats.segments} segments, ${stats.holeBytes} bytes of holes from cache`,
+        });
+      },
+      (n) => ctx.progress(n),
+    );
     return { sha256: written.sha256, size: written.bytes, format: 'xz' };
   },
 };
