@@ -11,7 +11,7 @@ import type { Store, BaseImage } from '../store/store.js';
 import type { Arch, BuildRecord, InputHash } from '../store/record.js';
 import { parseManifest } from '../installers/anaconda/manifest.js';
 import { icicleXml } from '../installers/anaconda/icicle.js';
-import type { Timings } from './phase.js';
+import type { Timings } from '../core/phase.js';
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', path, String(sizeBytes)], { timeoutMs: 60_000, signal });

@@ -30,7 +30,7 @@ import { startGuestServer, type Route } from './guest-server.js';
 import { installGuest } from './install-guest.js';
 import { prepareKickstart } from './kickstart-prep.js';
 import { payloadIdentity } from './payload-identity.js';
-import { phase, type Timings } from './phase.js';
+import { phase, type Timings } from '../core/phase.js';
 import { buildLog } from './build-log.js';
 
 export const ANACONDA_LOG_CHANNEL = 'org.fedoraproject.anaconda.log.0';
@@ -74,9 +74,7 @@ export async function buildBaseImage(o: BuildBaseOptions): Promise<BuildBaseResu
   for (const w of kickstart.warnings) o.emit({ type: 'message', level: 'warn', code: 'KICKSTART_CHANGED', text: w });
 
   const tree = parseTreeLocation(o.tree, o.cwd);
-  const media = await phase('media', o.emit, timings, () =>
-    prepareMedia({ tree, arch: o.arch, cacheDir: mediaCacheDir(o.env), emit: o.emit, signal: o.signal }),
-  );
+  const media = await phase('media', o.emit, () => prepareMedia({ tree, arch: o.arch, cacheDir: mediaCacheDir(o.env), emit: o.emit, signal: o.signal }), { timings });
   const payload = kickstart.liveimg ? await payloadIdentity(kickstart.liveimg.url, kickstart.liveimg.checksum, o.emit, o.signal) : undefined;
   const inputs = buildInputs({ kickstartText: kickstart.keyText, media, payload, arch: o.arch, diskSizeBytes: o.diskSizeBytes, driver: 'anaconda' });
   const id = storeKey(inputs);
@@ -146,26 +144,34 @@ export async function buildBaseImage(o: BuildBaseOptions): Promise<BuildBaseResu
       cleanup.push('libvirt connection', () => hypervisor.close());
 
       try {
-        const guest = await phase('install', emit, timings, () =>
-          installGuest({
-            hypervisor,
-            spec,
-            logs,
-            monitor: {
-              stallTimeoutS: o.stallTimeoutS,
-              timeoutS: o.timeoutS,
-              patterns: ANACONDA_FAILURE_PATTERNS,
-              installerStartedOnConsole: quirks.virtioLog ? undefined : /anaconda/i,
-              completionLine: MANIFEST_END,
-            },
-            servedBytes: () => server.bytesSent(),
-            emit,
-            signal: o.signal,
-            cleanup,
-          }),
+        const guest = await phase(
+          'install',
+          emit,
+          () =>
+            installGuest({
+              hypervisor,
+              spec,
+              logs,
+              monitor: {
+                stallTimeoutS: o.stallTimeoutS,
+                timeoutS: o.timeoutS,
+                patterns: ANACONDA_FAILURE_PATTERNS,
+                installerStartedOnConsole: quirks.virtioLog ? undefined : /anaconda/i,
+                completionLine: MANIFEST_END,
+              },
+              servedBytes: () => server.bytesSent(),
+              emit,
+              signal: o.signal,
+              cleanup,
+            }),
+          { timings },
         );
-        const base = await phase('capture', emit, timings, () =>
-          captureDisk({ store, id, disk, spec: o.spec, arch: o.arch, inputs, accel: probe.accel, timings, reportLines: guest.reportLines, logDir, tree: tree.location, family: media.treeInfo?.family, release: media.treeInfo?.version }),
+        const base = await phase(
+          'capture',
+          emit,
+          () =>
+            captureDisk({ store, id, disk, spec: o.spec, arch: o.arch, inputs, accel: probe.accel, timings, reportLines: guest.reportLines, logDir, tree: tree.location, family: media.treeInfo?.family, release: media.treeInfo?.version }),
+          { timings },
         );
         emit({ type: 'guest', state: 'captured', domain: spec.name, detail: `base image ${shortId(base.id)}` });
         return { base, storeHit: false, buildId };

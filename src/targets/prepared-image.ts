@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Emit } from '../core/events.js';
+import { phase } from '../core/phase.js';
 import { hashWrittenFile } from '../image/hash-written.js';
 import { convertImage, createOverlay, imageInfo, type Qcow2Compat } from '../image/qemu-img.js';
 import type { BaseImage } from '../store/store.js';
@@ -36,20 +37,19 @@ export async function prepareImage(o: PrepareOptions): Promise<PreparedImage> {
   const overlay = join(o.dir, 'overlay.qcow2');
   await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
   const { virtualSize } = await imageInfo(overlay, { format: 'qcow2', signal: o.signal });
-  let report;
-  if (o.spec) {
-    const started = Date.now();
-    const phase = `prep:${o.spec.label}`;
-    o.emit({ type: 'phase', phase, state: 'start', detail: 'virt-sysprep (one libguestfs launch)' });
-    try {
-      report = await runPrep({ overlay, spec: o.spec, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
-      checkReport(o.spec, report, o.emit);
-    } catch (error) {
-      o.emit({ type: 'phase', phase, state: 'fail', elapsedMs: Date.now() - started });
-      throw error;
-    }
-    o.emit({ type: 'phase', phase, state: 'end', elapsedMs: Date.now() - started });
-  }
+  const spec = o.spec;
+  const report = spec
+    ? await phase(
+        `prep:${spec.label}`,
+        o.emit,
+        async () => {
+          const r = await runPrep({ overlay, spec, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
+          checkReport(spec, r, o.emit);
+          return r;
+        },
+        { detail: 'virt-sysprep (one libguestfs launch)' },
+      )
+    : undefined;
   const qcow2s = new Map<Qcow2Compat, () => Promise<{ path: string; sha256: string; bytes: number }>>();
   return {
     overlay,

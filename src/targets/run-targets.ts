@@ -9,6 +9,7 @@ import { access, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/pr
 import { dirname, join } from 'node:path';
 import { tempSibling } from '../core/atomic.js';
 import { withCleanup, type CleanupStack } from '../core/cleanup.js';
+import { phase } from '../core/phase.js';
 import { KilnError, interruptedError, usageError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { cacheDir } from '../core/paths.js';
@@ -160,9 +161,7 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
   const shaTmp = tempSibling(`${finalPath}.sha256`);
   const drop = stack.push(`partial output ${tmp}`, () => Promise.all([rm(tmp, { force: true }), rm(shaTmp, { force: true })]).then(() => {}));
   await mkdir(workDir, { recursive: true });
-  const phase = `target:${p.name}`;
-  const started = Date.now();
-  emit({ type: 'phase', phase, state: 'start', detail: p.file });
+  const name = `target:${p.name}`;
   let last = 0;
   const created = new Date(base.record.createdAt);
   const ctx: BuildContext = {
@@ -180,16 +179,15 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
       const now = Date.now();
       if (now - last < 500) return;
       last = now;
-      emit({ type: 'progress', task: phase, done, total, unit: 'bytes', detail: p.file });
+      emit({ type: 'progress', task: name, done, total, unit: 'bytes', detail: p.file });
     },
   };
-  try {
+  const write = async (): Promise<TargetOutput> => {
     const out = await p.target.build(ctx, p.options);
     await writeFile(shaTmp, sha256Line(out.sha256, p.file));
     await rename(tmp, finalPath);
     await rename(shaTmp, `${finalPath}.sha256`);
     drop();
-    emit({ type: 'phase', phase, state: 'end', elapsedMs: Date.now() - started, detail: p.file });
     return {
       target: p.name,
       file: p.file,
@@ -202,8 +200,10 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
       createdAt: new Date().toISOString(),
       ...(out.ec2 ? { ec2: out.ec2 } : {}),
     };
+  };
+  try {
+    return await phase(name, emit, write, { detail: p.file });
   } catch (error) {
-    emit({ type: 'phase', phase, state: 'fail', elapsedMs: Date.now() - started });
     throw diskFullFrom(error, finalPath) ?? error;
   }
 }

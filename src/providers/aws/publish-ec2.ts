@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import { KilnError, interruptedError, isKilnError } from '../../core/errors.js';
 import { silent, type Emit } from '../../core/events.js';
 import { sha256File } from '../../core/hash.js';
+import { phase } from '../../core/phase.js';
 import { readSparseMap } from '../../image/sparse-map.js';
 import { createAwsClients, type AwsClients } from './clients.js';
 import { copyToRegions } from './distribute.js';
@@ -72,11 +73,11 @@ async function withRun<T>(o: PublishEc2Options, body: (run: Run) => Promise<T>):
   const emit = o.emit ?? silent;
   const timing = { ...DEFAULT_TIMING, ...o.timing };
   validateOptions(o);
-  const facts = await phase(emit, 'validate', () => inspectImage(o.image, o.arch, o.signal));
+  const facts = await phase('validate', emit, () => inspectImage(o.image, o.arch, o.signal));
   if (o.volumeSizeGiB !== undefined && o.volumeSizeGiB < facts.sizeGiB) {
     throw new KilnError('USAGE', `--volume-size ${o.volumeSizeGiB} is smaller than the image (${facts.sizeGiB} GiB)`, { usage: true, fault: 'user' });
   }
-  const sha256 = o.sha256 ?? (await phase(emit, 'hash', () => sha256File(o.image)));
+  const sha256 = o.sha256 ?? (await phase('hash', emit, () => sha256File(o.image)));
   const clients = o.clients ?? createAwsClients({ profile: o.profile, endpointUrl: o.endpointUrl, maxSockets: o.workers ?? 64, requestTimeoutMs: timing.requestTimeoutMs });
   try {
     const sourceRegion = o.region ?? o.regions?.[0] ?? (await clients.defaultRegion());
@@ -101,8 +102,8 @@ async function publishSteps(run: Run): Promise<PublishResult> {
     source = { region: sourceRegion, imageId: existing.imageId, snapshotId: ready.snapshotId ?? '', state: 'reused', public: ready.public };
     snapshot = { id: source.snapshotId, state: 'reused' };
   } else {
-    snapshot = await phase(emit, 'upload', () => ensureSnapshot(run));
-    const imageId = await phase(emit, 'register', async () => {
+    snapshot = await phase('upload', emit, () => ensureSnapshot(run));
+    const imageId = await phase('register', emit, async () => {
       const id = await registerImage(ec2, sourceRegion, {
         name: o.name,
         description: o.description,
@@ -124,7 +125,7 @@ async function publishSteps(run: Run): Promise<PublishResult> {
     source = { region: sourceRegion, imageId, snapshotId: snapshot.id, state: 'created', public: false };
   }
   const copies = run.copyRegions.length
-    ? await phase(emit, 'copy', () =>
+    ? await phase('copy', emit, () =>
         copyToRegions(
           {
             clients,
@@ -146,7 +147,7 @@ async function publishSteps(run: Run): Promise<PublishResult> {
       )
     : [];
   let images = [source, ...copies];
-  if (o.public) images = await phase(emit, 'public', () => Promise.all(images.map((image) => makePublic(clients, image))));
+  if (o.public) images = await phase('public', emit, () => Promise.all(images.map((image) => makePublic(clients, image))));
   if (o.signal?.aborted) throw interruptedError(o.signal.reason);
   return result(run, snapshot, images);
 }
@@ -207,19 +208,6 @@ async function ensureSnapshot(run: Run): Promise<PublishResult['snapshot']> {
 
 function result(run: Run, snapshot: { id: string; state: ResourceState; upload?: UploadStats }, images: RegionImage[]): PublishResult {
   return { name: run.o.name, sha256: run.sha256, arch: run.o.arch, method: run.o.method ?? 'ebs-direct', sourceRegion: run.sourceRegion, snapshot, images };
-}
-
-async function phase<T>(emit: Emit, name: string, body: () => Promise<T>): Promise<T> {
-  const started = Date.now();
-  emit({ type: 'phase', phase: name, state: 'start' });
-  try {
-    const value = await body();
-    emit({ type: 'phase', phase: name, state: 'end', elapsedMs: Date.now() - started });
-    return value;
-  } catch (error) {
-    emit({ type: 'phase', phase: name, state: 'fail', elapsedMs: Date.now() - started });
-    throw error;
-  }
 }
 
 /** The run's error, with what could not be cleaned up listed in its details. */
