@@ -15,6 +15,8 @@ packages=(
   debootstrap
   # ... with depmod (modules.dep of the test installer's kernel) and zstd (its payload tarball)
   kmod zstd
+  # boot tests: NoCloud seeds, a key pair per test, SSH into the guest
+  genisoimage openssh-client
   # independent checkers used by the tests
   libxml2-utils cpio
 )
