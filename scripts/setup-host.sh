@@ -19,6 +19,8 @@ packages=(
   genisoimage openssh-client
   # independent checkers used by the tests
   libxml2-utils cpio
+  # drops: clear-signing CHECKSUM files (kiln drop --sign-key) and checking the signatures
+  gnupg gpgv
 )
 
 if [ "$(id -u)" -ne 0 ]; then
