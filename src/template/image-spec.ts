@@ -95,7 +95,9 @@ export async function resolveImageSpec(input: ResolveImageSpecInput): Promise<Im
 
   const { facts, doc, syntax } = source;
   const warnings = [...(syntax.warning ? [syntax.warning] : []), ...source.warnings];
-  const diagnostics = sortDiagnostics([...source.diagnostics, ...validateKickstart(doc, syntax.version).diagnostics]);
+  // kiln installs unattended: what Anaconda would stop for (no storage, no administrator) fails here.
+  const validation = validateKickstart(doc, syntax.version, { unattended: { rootPasswordGiven: facts.rootPassword !== undefined } });
+  const diagnostics = sortDiagnostics([...source.diagnostics, ...validation.diagnostics]);
   const errors = errorsOf(diagnostics);
   if (errors.length) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';

@@ -146,7 +146,7 @@ describe('kickstart and template inputs', () => {
     [{}, 'USAGE'],
     [{ kickstart: 'k.ks', arch: 'sparc' }, 'USAGE'],
     [{ kickstart: 'missing.ks' }, 'INPUT_READ'],
-    [{ kickstart: 'kickstarts/rhel6-minimal.ks', syntax: 'F12' }, 'USAGE'],
+    [{ kickstart: 'kickstarts/rhel6-minimal.ks', syntax: 'F2' }, 'USAGE'],
   ])('%j → %s', async (input, code) => {
     await expect(resolveImageSpec({ ...input, cwd: FIXTURES, emit: quiet() })).rejects.toMatchObject({ code });
   });

@@ -60,6 +60,8 @@ export interface SectionNode {
   body: BodyLine[];
   /** The original %end line, or null when the section was not closed. */
   end: string | null;
+  /** For a section without %end: the line where the next section starts (or past the end of the file). */
+  openUntil?: { line: number; next?: string };
   loc: Loc;
 }
 

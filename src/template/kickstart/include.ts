@@ -35,8 +35,12 @@ interface Origin {
 }
 
 const URL_RE = /^https?:\/\//i;
-/** Paths a %pre script typically writes for a later %include; missing on the host is expected. */
-const RUNTIME_DIRS = /^\/(tmp|run|dev\/shm)\//;
+/**
+ * Paths that exist only inside the installer at install time: what a %pre script writes for a
+ * later %include (/tmp, /run, /dev/shm), the mounted install medium (/run/install, /mnt), and the
+ * installer's own files (/usr/share/anaconda, /etc/anaconda). Missing on this host is expected.
+ */
+const INSTALLER_PATHS = /^\/(tmp|run|dev\/shm|mnt|usr\/share\/anaconda|etc\/anaconda)\//;
 
 function display(id: string, cwd: string): string {
   if (URL_RE.test(id)) return id;
@@ -82,8 +86,9 @@ class Flattener {
       return { origin, text: await readSource(origin, this.opts), file };
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && (RUNTIME_DIRS.test(node.target) || (isAbsolute(node.target) && this.hasPre))) {
-        this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (written by %pre at install time?); left unresolved`);
+      if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && (INSTALLER_PATHS.test(node.target) || (isAbsolute(node.target) && this.hasPre))) {
+        const why = /^\/(usr\/share|etc)\/anaconda\//.test(node.target) ? 'a file of the installer itself' : /^\/(run\/install|mnt)\//.test(node.target) ? 'on the install medium' : 'written by %pre at install time?';
+        this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (${why}); left unresolved, its commands are not checked`);
       } else {
         this.report('error', node.loc, `${node.directive} ${node.target}: cannot read ${file}: ${why}`);
       }

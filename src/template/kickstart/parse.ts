@@ -1,7 +1,7 @@
 /**
  * Kickstart text → document model, following pykickstart's parser state machine: commands one
  * per line, sections from a %header to %end, %include anywhere. Only structure is checked here
- * (quoting, unknown sections, missing %end); commands are checked by validate.ts.
+ * (quoting, unknown sections); commands and sections are checked by validate.ts.
  */
 import type { BodyLine, KickstartDocument, KsNode, SectionNode } from './document.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -72,7 +72,7 @@ export function parseKickstart(text: string, file: string): ParseResult {
       }
       if (!SECTION_NAMES.includes(head)) err(lineNo, `unknown section ${head}${didYouMean(head, SECTION_NAMES)}`);
       const section: SectionNode = { kind: 'section', name: head, args: rest, header: raw, body: [], end: null, loc };
-      i = readSection(lines, i, file, section, diagnostics);
+      i = readSection(lines, i, file, section);
       nodes.push(section);
       continue;
     }
@@ -81,8 +81,13 @@ export function parseKickstart(text: string, file: string): ParseResult {
   return { doc: { file, nodes, eol, finalNewline }, diagnostics };
 }
 
-/** Reads a section body from line index `start`; returns the index after the section. */
-function readSection(lines: string[], start: number, file: string, section: SectionNode, diagnostics: Diagnostic[]): number {
+/**
+ * Reads a section body from line index `start`; returns the index after the section. A section
+ * that meets the next section's header or the end of the file without %end is left open
+ * (`end: null`, `openUntil` says where it stopped): that is an error from F8 on, and how
+ * sections ended before F8, so validate.ts decides.
+ */
+function readSection(lines: string[], start: number, file: string, section: SectionNode): number {
   const body: BodyLine[] = section.body;
   let i = start;
   while (i < lines.length) {
@@ -93,22 +98,12 @@ function readSection(lines: string[], start: number, file: string, section: Sect
       return i + 1;
     }
     if (word && SECTION_NAMES.includes(word)) {
-      diagnostics.push({
-        severity: 'error',
-        file,
-        line: section.loc.line,
-        message: `${section.name}: section does not end with %end (${word} starts on line ${i + 1})`,
-      });
+      section.openUntil = { line: i + 1, next: word };
       return i;
     }
     body.push({ text, loc: { file, line: i + 1 } });
     i++;
   }
-  diagnostics.push({
-    severity: 'error',
-    file,
-    line: section.loc.line,
-    message: `${section.name}: section does not end with %end (reached the end of the file)`,
-  });
+  section.openUntil = { line: i + 1 };
   return i;
 }

@@ -54,7 +54,8 @@ export function tokenize(line: string, comments = true): TokenizeResult {
     }
     if (comments && ch === '#') {
       if (inWord) {
-        result.warning = `'#' after '${word}' starts a comment; quote the value if '#' belongs to it`;
+        // The word is not quoted back: it may be a password (`rootpw --plaintext abc#123`).
+        result.warning = `a '#' right after a word (column ${i + 1}) starts a comment and cuts the word there; quote the value if '#' belongs to it`;
         words.push(word);
         word = '';
         inWord = false;
