@@ -103,7 +103,7 @@ export async function resolveImageSpec(input: ResolveImageSpecInput): Promise<Im
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
     throw new KilnError('KS_INVALID', `${errors[0]!.message}${more}`, {
       fault: 'user',
-      source: { file: errors[0]!.file, line: errors[0]!.line },
+      source: { file: errors[0]!.file, ...(errors[0]!.line > 0 ? { line: errors[0]!.line } : {}) },
       details: diagnostics.map(formatDiagnostic),
       hint: `The kickstart was validated as ${syntax.version.name}; \`kiln ks validate FILE --syntax VERSION\` checks one on its own.`,
     });

@@ -80,12 +80,18 @@ export function parseArgs(label: string, words: string[], spec: CommandSpec, v: 
   }
   const secretWords = (spec.secretArgs?.length ?? 0) > 0;
   const available = spec.options.filter((o) => optionAvailable(o, v));
+  // Words never to quote: after a secret option this release does not have (`--passphrase x` in FC3).
+  const hidden = new Set<number>();
+  const positionalAt: number[] = [];
   for (const item of scanArgs(words, available)) {
     switch (item.kind) {
       case 'positional':
         parsed.positionals.push(item.value);
+        positionalAt.push(item.index);
         break;
       case 'unknown': {
+        const name = item.written.split('=')[0]!;
+        if (family.some((s) => s.options.some((o) => o.secret && o.names.includes(name)))) hidden.add(item.index + 1);
         const known = namedOption(family, item.written);
         const avail = known && availabilityMessage(label, item.written.split('=')[0]!, known, v);
         if (avail) messages.push(avail);
@@ -124,7 +130,8 @@ export function parseArgs(label: string, words: string[], spec: CommandSpec, v: 
     error(args.min === 1 ? `${label}: ${args.what} is required` : `${label}: needs at least ${args.min} ${args.what}`);
   } else if (count > args.max) {
     const extra = parsed.positionals.slice(args.max);
-    const what = secretWords ? `${extra.length} more than ${args.max === 1 ? 'one' : args.max} (not shown: ${args.what} is secret)` : extra.map((e) => `'${e}'`).join(' ');
+    const shownExtra = extra.map((e, i) => (hidden.has(positionalAt[args.max + i]!) ? '(hidden)' : `'${e}'`));
+    const what = secretWords ? `${extra.length} more than ${args.max === 1 ? 'one' : args.max} (not shown: ${args.what} is secret)` : shownExtra.join(' ');
     error(`${label}: unexpected argument${extra.length > 1 ? 's' : ''} ${what}`);
   }
   for (const o of available) {

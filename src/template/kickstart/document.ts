@@ -75,6 +75,8 @@ export interface KickstartDocument {
   eol: '\n' | '\r\n';
   /** Whether the text ended with a line ending. */
   finalNewline: boolean;
+  /** Reading stopped early (too many lines no version accepts): the rest of the file is missing. */
+  truncated?: boolean;
 }
 
 /** Words back to a line; `--opt=value` quotes only the value (`--append="a b"`), as people write it. */

@@ -21,7 +21,14 @@ export interface TokenizeResult {
 
 const WHITESPACE = ' \t\r\n\f\v';
 
+/** A line with none of shlex's special characters splits at whitespace alone. */
+const PLAIN = /^[^'"\\#]*$/;
+
 export function tokenize(line: string, comments = true): TokenizeResult {
+  if (PLAIN.test(line)) {
+    const trimmed = line.trim();
+    return { words: trimmed === '' ? [] : trimmed.split(/[ \t\r\n\f\v]+/) };
+  }
   const words: string[] = [];
   let word = '';
   let inWord = false; // shlex keeps an empty quoted word ('' or "") as a word

@@ -97,7 +97,8 @@ export function validateKickstart(doc: KickstartDocument, version: SyntaxVersion
       checkSection(node, version, diagnostics);
     }
   }
-  if (checked === nodes.length) {
+  // Checks across the whole document mean nothing when part of it was not read or not checked.
+  if (checked === nodes.length && !doc.truncated) {
     const unresolved = doc.nodes.some((n) => n.kind === 'include');
     diagnostics.push(...checkConflicts({ commands, sections, seen, version, unresolved }));
     const rootPasswordGiven = options.unattended?.rootPasswordGiven;
