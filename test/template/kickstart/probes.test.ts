@@ -46,9 +46,12 @@ const DELIBERATE: Record<string, [string[] | 'all', string]> = {
   'volgroup vg --reserved-percent=100 pv.1': [BEFORE_F16, VOLGROUP_UNKNOWN_OPTION],
 };
 
+const parsedProbes = new Map<string, ReturnType<typeof parseKickstart>>();
+
 export function kilnVerdict(text: string, version: string): boolean {
   const v = resolveSyntaxVersion(version).version;
-  const parsed = parseKickstart(text + '\n', 'probe.ks');
+  let parsed = parsedProbes.get(text);
+  if (!parsed) parsedProbes.set(text, (parsed = parseKickstart(text + '\n', 'probe.ks')));
   return errorsOf([...parsed.diagnostics, ...validateKickstart(parsed.doc, v).diagnostics]).length === 0;
 }
 

@@ -207,6 +207,35 @@ describe("what pykickstart accepts and kiln used to reject (or the reverse)", ()
   });
 });
 
+// Fedora's own cloud-base partitioning since F35 (fedora-kickstarts' fedora-cloud-base.ks):
+// hybrid BIOS/UEFI/PowerPC boot partitions, /boot, and a btrfs volume with subvolumes.
+const FEDORA_CLOUD_PARTITIONING = [
+  'zerombr',
+  'clearpart --all --initlabel --disklabel=gpt',
+  'part prepboot  --size=4    --fstype=prepboot',
+  'part biosboot  --size=1    --fstype=biosboot',
+  'part /boot/efi --size=100  --fstype=efi',
+  'part /boot     --size=1000  --fstype=ext4 --label=boot',
+  'part btrfs.007 --size=2000 --fstype=btrfs --grow',
+  'btrfs none --label=fedora btrfs.007',
+  'btrfs /home --subvol --name=home LABEL=fedora',
+  'btrfs /     --subvol --name=root LABEL=fedora',
+].join('\n');
+
+describe("Fedora's current cloud-base partitioning", () => {
+  it.each(Array.from({ length: 11 }, (_, i) => `F${35 + i}`))('is valid for %s, with no warning', (syntax) => {
+    expect(messages(FEDORA_CLOUD_PARTITIONING, syntax)).toEqual([]);
+  });
+
+  it.each([
+    ['F20', 'clearpart: --disklabel is not available in syntax F20 (added in F21)'],
+    ['RHEL8', 'part: btrfs is not supported on RHEL8'],
+    ['RHEL10', 'btrfs: the command was removed in RHEL10 (validating as RHEL10)'],
+  ])('is not for %s, where pykickstart rejects it too', (syntax, message) => {
+    expect(messages(FEDORA_CLOUD_PARTITIONING, syntax)).toContain(`error: ${message}`);
+  });
+});
+
 describe('what an unattended install lacks', () => {
   const unattended = (text: string, syntax = 'F38', options = {}) => {
     const parsed = parseKickstart(text, 'x.ks');
