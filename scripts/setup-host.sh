@@ -15,8 +15,12 @@ packages=(
   debootstrap
   # ... with depmod (modules.dep of the test installer's kernel) and zstd (its payload tarball)
   kmod zstd
+  # boot tests: NoCloud seeds, a key pair per test, SSH into the guest
+  genisoimage openssh-client
   # independent checkers used by the tests
   libxml2-utils cpio
+  # drops: clear-signing CHECKSUM files (kiln drop --sign-key) and checking the signatures
+  gnupg gpgv
 )
 
 if [ "$(id -u)" -ne 0 ]; then
