@@ -219,6 +219,7 @@ export const storageCommands: CommandSpec[] = [
       if (members === 0 && !preexist) out.push('raid: member partitions (raid.<id>) are required unless --useexisting or --noformat is given');
       if (members > 0 && preexist) out.push('raid: members may not be given for an existing RAID device (--useexisting/--noformat)');
       if (!preexist && !given(c, '--level')) out.push('raid: --level is required for a new RAID device');
+      if (preexist && !given(c, '--device')) out.push('raid: an existing RAID device (--useexisting/--noformat) needs its --device');
       if (since('F23/RHEL7', v)) out.push(...mkfsChecks(c));
       if (noBtrfs(v) && v.number <= 9 && value(c, '--fstype') === 'btrfs') out.push(`raid: btrfs is not supported on ${v.name}`);
       return [...out, ...luksChecks(c, v)];
