@@ -1,6 +1,7 @@
 /** The command registry (name → spec, per version) and the section table, built once from the data tables. */
 import type { CommandSpec, OptionSpec } from './types.js';
 import { storageCommands } from './storage.js';
+import { diskCommands } from './disks.js';
 import { bootCommands } from './boot.js';
 import { deviceCommands } from './devices.js';
 import { sourceCommands } from './source.js';
@@ -9,7 +10,7 @@ import { installerCommands } from './installer.js';
 import { flag, int, str } from './types.js';
 import { reached, type SyntaxVersion } from '../versions.js';
 
-export const ALL_COMMANDS: CommandSpec[] = [...installerCommands, ...sourceCommands, ...storageCommands, ...bootCommands, ...deviceCommands, ...systemCommands];
+export const ALL_COMMANDS: CommandSpec[] = [...installerCommands, ...sourceCommands, ...storageCommands, ...diskCommands, ...bootCommands, ...deviceCommands, ...systemCommands];
 
 /** Every spec a command name has: usually one; several when its shape changed between releases. */
 const BY_NAME = new Map<string, CommandSpec[]>();
