@@ -110,7 +110,7 @@ const RULES: ConflictRule[] = [
     find: (ctx) => {
       const groups = new Map<string, ParsedCommand[]>();
       for (const c of ctx.commands) {
-        if (c.spec.multiple || SOURCE_PRECEDENCE.includes(c.spec.names[0]!)) continue;
+        if (c.spec.multiple) continue;
         const shared = SHARED_SETTINGS.find((g) => g.includes(c.name));
         const key = shared ? shared.join('/') : c.spec.names[0]!;
         groups.set(key, [...(groups.get(key) ?? []), c]);

@@ -131,6 +131,7 @@ describe('single commands', () => {
     ['bootloader --location=mbr --append="a b"', 'F30', []],
     ['bootloader --location=floppy', 'F30', ["error: bootloader: --location must be one of mbr, partition, none, boot, not 'floppy'"]],
     ['text\ncmdline', 'F30', ['warning: text/cmdline: given 2 times (line 1, line 2); only the last one counts']],
+    ['url --url=http://a/\nurl --url=http://b/', 'F30', ['warning: url: given 2 times (line 1, line 2); only the last one counts']],
     ['url --url=http://a/ --mirrorlist=http://b/', 'F30', ['error: url: only one of --url, --mirrorlist may be given']],
     ['part / --size=1 --mkfsoptions=x', 'F22', ['error: part: --mkfsoptions is not available in syntax F22 (added in F23)']],
     ['part / --size', 'F30', ['error: part: --size expects a value']],
