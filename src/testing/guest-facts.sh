@@ -10,7 +10,8 @@ if command -v cloud-init >/dev/null 2>&1; then
   cloud-init status --wait >/dev/null 2>&1
   echo "ci-status-rc=$?"
   echo "ci-status=$(cloud-init status 2>/dev/null | sed -n 's/^status: //p')"
-  [ -r /run/cloud-init/result.json ] && echo "ci-result=$(base64 -w0 < /run/cloud-init/result.json)"
+  r=$(sudo -n cat /run/cloud-init/result.json 2>/dev/null || cat /run/cloud-init/result.json 2>/dev/null)
+  [ -n "$r" ] && echo "ci-result=$(printf '%s' "$r" | base64 -w0)"
 else
   echo "ci-status=absent"
 fi

@@ -41,12 +41,22 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
           run.feed({ kind: 'ready', at: now(), detail: `logged in as ${target.user}` });
           return;
         }
+        // sshd answers but refuses the key, and cloud-init is done or never ran: waiting changes nothing.
+        if (last.why === 'auth' && run.machine.state === 'running' && cloudInitSettled(run.recentConsole)) {
+          run.feed({ kind: 'fail', at: now(), ...explain(last, run, target) });
+          return;
+        }
       }
       await new Promise((r) => setTimeout(r, RETRY_MS));
     }
   })();
   await Promise.all([run.until(['ready', 'passed']), trying]);
   return now() - run.startedAt;
+}
+
+/** cloud-init never ran (nothing on the console mentions it), or it reported its final stage. */
+export function cloudInitSettled(console: readonly string[]): boolean {
+  return !console.some((l) => /cloud-init/i.test(l)) || console.some((l) => /Cloud-init v\. \S+ finished/.test(l));
 }
 
 export function explain(last: ProbeResult | undefined, run: Pick<GuestRun, 'recentConsole'>, target: SshTarget): { reason: FailureReason; message: string } {
