@@ -8,11 +8,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { KilnError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
+import { httpRequest } from '../core/http.js';
 
 /** The address of host loopback as seen from a guest on QEMU user-mode networking. */
 export const GUEST_HOST_ADDRESS = '10.0.2.2';
@@ -63,21 +63,37 @@ async function serveFile(req: IncomingMessage, res: ServerResponse, root: string
   stream.pipe(res);
 }
 
-async function relay(req: IncomingMessage, res: ServerResponse, upstream: string, rel: string, count: (n: number) => void): Promise<void> {
+async function relay(req: IncomingMessage, res: ServerResponse, upstream: string, rel: string, count: (n: number) => void, emit: Emit): Promise<void> {
   const headers: Record<string, string> = {};
   for (const h of ['range', 'if-none-match', 'if-modified-since']) if (req.headers[h]) headers[h] = String(req.headers[h]);
-  const response = await fetch(upstream + rel, { method: req.method, headers, redirect: 'follow' }).catch(() => undefined);
-  if (!response) return send(res, 502, 'upstream unreachable\n');
+  // The guest hung up: stop fetching for it.
+  const gone = new AbortController();
+  res.on('close', () => gone.abort(new Error('the guest closed the connection')));
+  let response;
+  try {
+    response = await httpRequest(upstream + rel, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', headers, signal: gone.signal });
+  } catch (error) {
+    if (gone.signal.aborted) return;
+    // The guest's installer sees 502; kiln's log says why (refused, timeout, …).
+    emit({ type: 'message', level: 'warn', code: 'GUEST_RELAY_FAILED', text: `guest http: relaying ${req.url ?? ''} failed: ${(error as Error).message}` });
+    return send(res, 502, `upstream failed: ${(error as Error).message}\n`);
+  }
   const out: Record<string, string> = {};
   for (const h of ['content-length', 'content-type', 'content-range', 'accept-ranges', 'etag', 'last-modified']) {
-    const v = response.headers.get(h);
+    const v = response.header(h);
     if (v) out[h] = v;
   }
   res.writeHead(response.status, out);
-  if (!response.body || req.method === 'HEAD') return void res.end();
-  const body = Readable.fromWeb(response.body as never);
+  if (req.method === 'HEAD') {
+    response.discard();
+    return void res.end();
+  }
+  const body = response.body;
   body.on('data', (chunk: Buffer) => count(chunk.length));
-  body.on('error', () => res.destroy());
+  body.on('error', (error) => {
+    emit({ type: 'message', level: 'warn', code: 'GUEST_RELAY_FAILED', text: `guest http: relaying ${req.url ?? ''} broke off: ${error.message}` });
+    res.destroy();
+  });
   body.pipe(res);
 }
 
@@ -94,7 +110,7 @@ export async function startGuestServer(routes: Route[], emit: Emit, port = 0): P
     emit({ type: 'message', level: 'debug', text: `guest http: ${req.method} ${url.pathname}${route ? '' : ' (not served)'}` });
     if (!route) return send(res, 404, 'not found\n');
     const rel = url.pathname.slice(route.prefix.length);
-    const work = 'dir' in route ? serveFile(req, res, route.dir, rel, count) : relay(req, res, route.upstream, rel + url.search, count);
+    const work = 'dir' in route ? serveFile(req, res, route.dir, rel, count) : relay(req, res, route.upstream, rel + url.search, count, emit);
     work.catch(() => res.destroy());
   });
   await new Promise<void>((resolve, reject) => {

@@ -6,18 +6,24 @@
  */
 import { sha256 } from '../core/hash.js';
 import type { Emit } from '../core/events.js';
+import { isKilnError } from '../core/errors.js';
+import { displayUrl } from '../core/http-errors.js';
+import { httpRequest } from '../core/http.js';
 import type { InputHash } from '../store/record.js';
 
 export async function payloadIdentity(url: string, checksum: string | undefined, emit: Emit, signal?: AbortSignal): Promise<InputHash> {
-  if (checksum) return { name: 'payload', sha256: sha256(`checksum:${checksum.toLowerCase()}`), detail: `${url} (checksum ${checksum})` };
+  if (checksum) return { name: 'payload', sha256: sha256(`checksum:${checksum.toLowerCase()}`), detail: `${displayUrl(url)} (checksum ${checksum})` };
   let parts: string[] = [];
+  let why = 'its server gives no ETag/Last-Modified';
   try {
-    const res = await fetch(url, { method: 'HEAD', signal, redirect: 'follow' });
-    if (res.ok) {
-      parts = ['etag', 'last-modified', 'content-length'].map((h) => `${h}=${res.headers.get(h) ?? ''}`);
-    }
-  } catch {
-    /* unreachable from the host: the installer will say so */
+    const res = await httpRequest(url, { method: 'HEAD', signal, attempts: 2 });
+    res.discard();
+    if (res.ok) parts = ['etag', 'last-modified', 'content-length'].map((h) => `${h}=${res.header(h) ?? ''}`);
+    else why = `HEAD answered HTTP ${res.status}`;
+  } catch (error) {
+    // Unreachable from the host: the installer will say so; an interrupt is not swallowed.
+    if (isKilnError(error) && error.code === 'INTERRUPTED') throw error;
+    why = `HEAD failed: ${(error as Error).message}`;
   }
   const useful = parts.some((p) => /^(etag|last-modified)=.+/.test(p));
   if (!useful) {
@@ -25,8 +31,8 @@ export async function payloadIdentity(url: string, checksum: string | undefined,
       type: 'message',
       level: 'warn',
       code: 'PAYLOAD_UNIDENTIFIED',
-      text: `liveimg ${url} has no --checksum and its server gives no ETag/Last-Modified: a changed payload at this URL will not cause a rebuild`,
+      text: `liveimg ${displayUrl(url)} has no --checksum and ${why}: a changed payload at this URL will not cause a rebuild`,
     });
   }
-  return { name: 'payload', sha256: sha256([`url:${url}`, ...parts].join('\n')), detail: `${url}${useful ? ` (${parts.join(', ')})` : ''}` };
+  return { name: 'payload', sha256: sha256([`url:${url}`, ...parts].join('\n')), detail: `${displayUrl(url)}${useful ? ` (${parts.join(', ')})` : ''}` };
 }

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { KilnError, usageError } from '../core/errors.js';
 import { warn, type Emit } from '../core/events.js';
 import { parseSize } from '../core/units.js';
+import type { HttpFetch } from '../core/http.js';
 import { didYouMean, errorsOf, formatDiagnostic, sortDiagnostics, warningsOf } from './kickstart/diagnostics.js';
 import type { KickstartDocument } from './kickstart/document.js';
 import { validateKickstart } from './kickstart/validate.js';
@@ -52,8 +53,8 @@ export interface ResolveImageSpecInput {
   variables?: Record<string, string>;
   cwd: string;
   emit: Emit;
-  /** For http(s) %include and TDL url contents; defaults to Node's fetch. */
-  fetch?: typeof globalThis.fetch;
+  /** For http(s) %include and TDL url contents; defaults to kiln's HTTP helper. */
+  fetch?: HttpFetch;
 }
 
 const ARCH_ALIASES: Record<string, Arch> = { x86_64: 'x86_64', amd64: 'x86_64', i386: 'i686', i486: 'i686', i586: 'i686', i686: 'i686' };
@@ -69,8 +70,10 @@ async function readInput(cwd: string, path: string): Promise<string> {
   try {
     return await readFile(resolve(cwd, path), 'utf8');
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new KilnError('INPUT_READ', `cannot read ${path}: ${why}`, { fault: 'user', cause: error, source: { file: path } });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    // A missing input file is a usage error (exit 2), like a missing tree.
+    throw new KilnError('INPUT_READ', `cannot read ${path}: ${why}`, { fault: 'user', usage: code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES', cause: error, source: { file: path } });
   }
 }
 

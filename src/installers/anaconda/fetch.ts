@@ -1,16 +1,18 @@
 /**
  * Downloads for install media: streamed to a temporary file with progress events, hashed while
  * written, conditional GET (ETag / Last-Modified) so an unchanged file is not fetched again.
- * Node's fetch is the HTTP client (a standard piece of Node; no extra dependency needed).
+ * kiln's HTTP helper (core/http.ts) is the client: timeouts, retries and the cause in the message.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { Readable, Transform } from 'node:stream';
-import { KilnError, interruptedError } from '../../core/errors.js';
+import { Transform } from 'node:stream';
+import { KilnError, interruptedError, isKilnError } from '../../core/errors.js';
 import type { Emit } from '../../core/events.js';
 import { tempSibling } from '../../core/atomic.js';
+import { HTTP_DEFAULTS, httpRequest, type HttpResponse } from '../../core/http.js';
+import { describeCause, displayUrl } from '../../core/http-errors.js';
 
 export interface Validators {
   etag?: string;
@@ -24,28 +26,34 @@ export interface FetchResult {
   validators: Validators;
 }
 
+const HINT = 'Check that the install tree URL is right and reachable from this host.';
+
 function fetchError(url: string, message: string, cause?: unknown): KilnError {
-  return new KilnError('MEDIA_FETCH_FAILED', `${url}: ${message}`, {
-    cause,
-    fault: 'external',
-    hint: 'Check that the install tree URL is right and reachable from this host.',
+  return new KilnError('MEDIA_FETCH_FAILED', `${displayUrl(url)}: ${message}`, { cause, fault: 'external', hint: HINT });
+}
+
+function get(url: string, headers: Record<string, string>, emit: Emit | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+  return httpRequest(url, {
+    headers,
+    signal,
+    code: 'MEDIA_FETCH_FAILED',
+    hint: HINT,
+    onRetry: (error, attempt, delayMs) =>
+      emit?.({ type: 'message', level: 'warn', code: 'MEDIA_FETCH_RETRY', text: `${error.message}; retrying in ${Math.round(delayMs / 1000)} s (attempt ${attempt + 1})` }),
   });
 }
 
-async function get(url: string, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
-  try {
-    return await fetch(url, { headers, signal, redirect: 'follow' });
-  } catch (error) {
-    if (signal?.aborted) throw interruptedError(signal.reason);
-    throw fetchError(url, (error as Error).message, error);
-  }
-}
-
 /** Fetches a small text file (e.g. .treeinfo). Returns undefined on 404. */
-export async function fetchText(url: string, signal?: AbortSignal): Promise<string | undefined> {
-  const response = await get(url, {}, signal);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw fetchError(url, `HTTP ${response.status} ${response.statusText}`);
+export async function fetchText(url: string, signal?: AbortSignal, emit?: Emit): Promise<string | undefined> {
+  const response = await get(url, {}, emit, signal);
+  if (response.status === 404) {
+    response.discard();
+    return undefined;
+  }
+  if (!response.ok) {
+    response.discard();
+    throw fetchError(url, `HTTP ${response.status} ${response.statusText}`.trim());
+  }
   return response.text();
 }
 
@@ -61,11 +69,17 @@ export async function fetchToFile(
   const headers: Record<string, string> = {};
   if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
   if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
-  const response = await get(url, headers, options.signal);
-  if (response.status === 304) return { notModified: true, validators: options.validators ?? {} };
-  if (!response.ok || !response.body) throw fetchError(url, `HTTP ${response.status} ${response.statusText}`);
+  const response = await get(url, headers, options.emit, options.signal);
+  if (response.status === 304) {
+    response.discard();
+    return { notModified: true, validators: options.validators ?? {} };
+  }
+  if (!response.ok) {
+    response.discard();
+    throw fetchError(url, `HTTP ${response.status} ${response.statusText}`.trim());
+  }
 
-  const total = Number(response.headers.get('content-length') ?? NaN);
+  const total = Number(response.header('content-length') ?? NaN);
   const hash = createHash('sha256');
   let done = 0;
   let lastEmit = 0;
@@ -83,12 +97,13 @@ export async function fetchToFile(
   });
   const tmp = tempSibling(dest);
   try {
-    await pipeline(Readable.fromWeb(response.body as never), meter, createWriteStream(tmp), { signal: options.signal });
+    await pipeline(response.body, meter, createWriteStream(tmp), { signal: options.signal });
     await rename(tmp, dest);
   } catch (error) {
     await rm(tmp, { force: true });
     if (options.signal?.aborted) throw interruptedError(options.signal.reason);
-    throw fetchError(url, (error as Error).message, error);
+    if (isKilnError(error)) throw error;
+    throw fetchError(url, describeCause(error, { idleMs: HTTP_DEFAULTS.idleTimeoutMs, reading: true }), error);
   }
   options.emit({ type: 'progress', task: options.label, done, total: done, unit: 'bytes' });
   return {
@@ -96,8 +111,9 @@ export async function fetchToFile(
     sha256: hash.digest('hex'),
     bytes: done,
     validators: {
-      etag: response.headers.get('etag') ?? undefined,
-      lastModified: response.headers.get('last-modified') ?? undefined,
+      etag: response.header('etag'),
+      lastModified: response.header('last-modified'),
     },
   };
 }
+

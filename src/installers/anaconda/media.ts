@@ -29,8 +29,8 @@ function safeRelative(path: string, file: string): string {
   return n;
 }
 
-async function readTreeInfoText(tree: InstallTree, signal?: AbortSignal): Promise<string | undefined> {
-  if (tree.kind === 'url') return fetchText(`${tree.location}.treeinfo`, signal);
+async function readTreeInfoText(tree: InstallTree, emit: Emit, signal?: AbortSignal): Promise<string | undefined> {
+  if (tree.kind === 'url') return fetchText(`${tree.location}.treeinfo`, signal, emit);
   try {
     await stat(tree.location);
   } catch (error) {
@@ -77,7 +77,7 @@ async function cachedFetch(url: string, cacheDir: string, label: string, expecte
 
 export async function prepareMedia(options: MediaRequest): Promise<AnacondaMedia> {
   const { tree, arch } = options;
-  const text = await readTreeInfoText(tree, options.signal);
+  const text = await readTreeInfoText(tree, options.emit, options.signal);
   const where = tree.kind === 'url' ? tree.location : tree.location;
   const treeInfo = text === undefined ? undefined : parseTreeInfo(text, arch, `${where}${tree.kind === 'url' ? '' : '/'}.treeinfo`);
   if (!treeInfo) {

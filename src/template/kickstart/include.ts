@@ -1,12 +1,14 @@
 /**
  * Loading kickstarts and resolving %include / %ksappend into one document (ksflatten's job).
  * Relative paths resolve against the including file (or URL); http(s) targets are fetched with
- * Node's fetch; a file that includes itself through any chain is an include loop. Included nodes
+ * kiln's HTTP helper (timeouts, retries, the cause in the message); a file that includes itself through any chain is an include loop. Included nodes
  * keep their own file and line, so diagnostics point into the file that has the problem.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { KilnError } from '../../core/errors.js';
+import { httpGetText, type HttpFetch } from '../../core/http.js';
+import { httpReason } from '../../core/http-errors.js';
 import type { BodyLine, IncludeNode, KickstartDocument, KsNode } from './document.js';
 import type { Diagnostic } from './diagnostics.js';
 import { parseKickstart } from './parse.js';
@@ -14,10 +16,11 @@ import { parseKickstart } from './parse.js';
 export interface LoadOptions {
   /** Paths in diagnostics are shown relative to this directory. */
   cwd: string;
-  /** Injected for tests that need a different fetch; defaults to Node's. */
-  fetch?: typeof globalThis.fetch;
-  /** Per-request timeout for http(s) includes (default 30 s). */
+  /** Injected for tests that need a different fetch; defaults to kiln's HTTP helper. */
+  fetch?: HttpFetch;
+  /** Idle timeout for http(s) includes (default 30 s). */
   timeoutMs?: number;
+  signal?: AbortSignal;
 }
 
 export interface LoadedKickstart {
@@ -63,9 +66,7 @@ function resolveTarget(target: string, from: Origin): Origin {
 
 async function readSource(origin: Origin, opts: LoadOptions): Promise<string> {
   if (!origin.isUrl) return readFile(origin.id, 'utf8');
-  const response = await (opts.fetch ?? fetch)(origin.id, { signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000) });
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
-  return response.text();
+  return httpGetText(origin.id, { idleTimeoutMs: opts.timeoutMs, signal: opts.signal, code: 'KS_READ' }, opts.fetch);
 }
 
 class Flattener {
@@ -93,7 +94,7 @@ class Flattener {
     try {
       return { origin, text: await readSource(origin, this.opts), file };
     } catch (error) {
-      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+      const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (httpReason(error) ?? (error as Error).message);
       if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && (INSTALLER_PATHS.test(node.target) || (isAbsolute(node.target) && this.hasPre))) {
         const why = /^\/(usr\/share|etc)\/anaconda\//.test(node.target) ? 'a file of the installer itself' : /^\/(run\/install|mnt)\//.test(node.target) ? 'on the install medium' : 'written by %pre at install time?';
         this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (${why}); left unresolved, its commands are not checked`);
@@ -177,8 +178,10 @@ export async function loadKickstartFile(path: string, opts: LoadOptions): Promis
     text = await readSource(origin, opts);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new KilnError('KS_READ', `cannot read kickstart ${withoutCredentials(path)}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
+    // A kickstart that is not there is a usage error (exit 2), like a missing tree.
+    throw new KilnError('KS_READ', `cannot read kickstart ${withoutCredentials(path)}: ${code === 'ENOENT' ? 'no such file' : (httpReason(error) ?? (error as Error).message)}`, {
       fault: 'user',
+      usage: code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES',
       cause: error,
       source: { file: path },
     });

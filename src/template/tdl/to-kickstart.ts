@@ -7,6 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { httpRequest, type HttpFetch } from '../../core/http.js';
+import { httpFailure } from '../../core/http-errors.js';
 import type { KickstartDocument } from '../kickstart/document.js';
 import { addCommand, appendSection, findCommands, findSections, getOption, setCommand } from '../kickstart/edit.js';
 import { optionAvailable } from '../kickstart/args.js';
@@ -16,7 +18,7 @@ import type { Tdl, TdlScript } from './model.js';
 
 export interface ApplyTdlOptions {
   version: SyntaxVersion;
-  fetch?: typeof globalThis.fetch;
+  fetch?: HttpFetch;
 }
 
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -26,14 +28,17 @@ function supports(command: string, option: string, v: SyntaxVersion): boolean {
   return !!spec && specAvailable(spec, v) && spec.options.some((o) => o.names.includes(option) && optionAvailable(o, v));
 }
 
-async function fetchContent(url: string, fetcher: typeof globalThis.fetch): Promise<Buffer> {
+async function fetchContent(url: string, fetcher: HttpFetch): Promise<Buffer> {
   if (url.startsWith('file:')) return readFile(fileURLToPath(url));
-  const res = await fetcher(url, { signal: AbortSignal.timeout(60_000) });
-  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
-  return Buffer.from(await res.arrayBuffer());
+  const res = await fetcher(url, { code: 'TDL_FETCH_FAILED' });
+  if (!res.ok) {
+    res.discard();
+    throw httpFailure(url, undefined, { status: res.status, statusText: res.statusText, code: 'TDL_FETCH_FAILED' });
+  }
+  return res.bytes();
 }
 
-async function contentBytes(s: TdlScript, fetcher: typeof globalThis.fetch): Promise<Buffer> {
+async function contentBytes(s: TdlScript, fetcher: HttpFetch): Promise<Buffer> {
   if (s.type === 'base64') return Buffer.from(s.content.replace(/\s+/g, ''), 'base64');
   if (s.type === 'url') return fetchContent(s.content, fetcher);
   return Buffer.from(s.content, 'utf8');
@@ -93,7 +98,7 @@ class PostWriter {
 export async function applyTdlToKickstart(doc: KickstartDocument, tdl: Tdl, options: ApplyTdlOptions): Promise<string[]> {
   const notes: string[] = [];
   const v = options.version;
-  const fetcher = options.fetch ?? fetch;
+  const fetcher = options.fetch ?? httpRequest;
   const at = (line: number) => `${tdl.file}:${line}`;
 
   for (const r of tdl.repositories) {

@@ -3,6 +3,8 @@
  * whatever is wrong with the line; and the redacted copy kiln logs holds none of them, however
  * the option is spelt.
  */
+import { Readable } from 'node:stream';
+import type { HttpFetch } from '../../../src/core/http.js';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../src/template/kickstart/diagnostics.js';
 import { parseKickstart } from '../../../src/template/kickstart/parse.js';
@@ -70,7 +72,9 @@ describe('no finding quotes a secret', () => {
 
 describe('nor does a failed %include of a URL with credentials', () => {
   it('drops user:password@ from the message', async () => {
-    const fetch = (async () => new Response('gone', { status: 404, statusText: 'Not Found' })) as typeof globalThis.fetch;
+    const fetch: HttpFetch = async (url) => ({
+      url, status: 404, statusText: 'Not Found', ok: false, header: () => undefined, body: Readable.from(['gone']), discard: () => {}, text: async () => 'gone', bytes: async () => Buffer.from('gone'),
+    });
     const loaded = await loadKickstartText(`%include https://admin:${SECRET}@ks.example.com/part.ks\n`, '/tmp/x.ks', { cwd: '/tmp', fetch });
     expect(loaded.diagnostics.map(formatDiagnostic)).toEqual(['x.ks:1: %include https://ks.example.com/part.ks: cannot read https://ks.example.com/part.ks: HTTP 404 Not Found']);
   });
