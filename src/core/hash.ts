@@ -6,9 +6,9 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export async function sha256File(path: string, algorithm = 'sha256'): Promise<string> {
+export async function sha256File(path: string, algorithm = 'sha256', signal?: AbortSignal): Promise<string> {
   const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, signal })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 

@@ -25,7 +25,9 @@ const HELP = `How the upload works:
 Idempotent and clean:
   Everything is tagged kiln:sha256 (the image's SHA-256) and kiln:name. A re-run with the same
   image and --name reuses the AMIs and snapshot it finds and creates nothing new; a run that died
-  resumes (a completed snapshot is reused, a pending one waited for or completed). If a run fails,
+  resumes. A snapshot is reused only when kiln itself marked its upload complete (kiln:upload names
+  the image's sha256 and the blocks sent); one a killed run left half-written is resumed (every
+  block sent again) or replaced, never registered as it is. Ctrl-C ends a hung call at once. If a run fails,
   what it created is deleted; what cannot be deleted is tagged kiln:orphan and listed in the error.
 
 Credentials and region come from the AWS SDK's standard chain (AWS_PROFILE, AWS_REGION, ~/.aws,

@@ -4,7 +4,8 @@
  * Copies and their snapshots carry the same tags (CopyImage TagSpecifications).
  */
 import { CopyImageCommand } from '@aws-sdk/client-ec2';
-import { KilnError, isKilnError } from '../../core/errors.js';
+import { KilnError, interruptedError, isKilnError } from '../../core/errors.js';
+import { abortable, afterGrace } from './abort.js';
 import type { Emit } from '../../core/events.js';
 import { awsError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
@@ -34,7 +35,7 @@ export interface CopyInput {
 export async function copyToRegion(input: CopyInput, region: string): Promise<RegionImage> {
   const ec2 = input.clients.ec2(region);
   const poll = { intervalMs: input.timing.pollMs, timeoutMs: input.timing.imageWaitMs, signal: input.signal, emit: input.emit };
-  const existing = await findImage(ec2, region, input.name, input.sha256);
+  const existing = await findImage(ec2, region, input.name, input.sha256, input.signal);
   if (existing) {
     input.emit({ type: 'message', level: 'info', code: 'AMI_REUSED', text: `${region}: reusing ${existing.imageId}` });
     const ready = existing.state === 'available' ? existing : await waitImageAvailable(ec2, existing.imageId, region, poll);
@@ -43,7 +44,7 @@ export async function copyToRegion(input: CopyInput, region: string): Promise<Re
   let imageId: string | undefined;
   try {
     const out = await ec2.send(
-      // Not abortable: the id must come back so a failed run can deregister the copy.
+      // Aborted only after a grace: the id should come back so a failed run can deregister the copy.
       new CopyImageCommand({
         SourceRegion: input.sourceRegion,
         SourceImageId: input.sourceImageId,
@@ -56,9 +57,11 @@ export async function copyToRegion(input: CopyInput, region: string): Promise<Re
           { ResourceType: 'snapshot', Tags: input.tags },
         ],
       }),
+      abortable(afterGrace(input.signal)),
     );
     imageId = out.ImageId;
   } catch (error) {
+    if (input.signal?.aborted) throw interruptedError(input.signal.reason);
     throw awsError(error, `CopyImage ${input.sourceImageId} ${input.sourceRegion} → ${region}`);
   }
   if (!imageId) throw new KilnError('EC2_BAD_RESPONSE', `CopyImage to ${region} returned no image id`, { fault: 'external' });

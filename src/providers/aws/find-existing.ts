@@ -1,13 +1,15 @@
 /**
  * Idempotency: what a previous run already made. An AMI is found by its name (unique per region
- * and account) and must carry the same kiln:sha256; a snapshot is found by kiln:sha256 alone (its
- * content), so a run that died after the upload reuses it. Resources tagged kiln:orphan are
- * leftovers of failed runs and are never reused.
+ * and account) and must carry the same kiln:sha256; a snapshot is found by kiln:sha256 (its
+ * content) and reused only when kiln's completion mark says kiln finished its upload of this very
+ * image (tags.ts): a snapshot a killed run left half-written is resumed, never reused, even where
+ * an endpoint reports it `completed`. Resources tagged kiln:orphan are never reused.
  */
 import { DescribeImagesCommand, DescribeSnapshotsCommand, type EC2Client, type Snapshot } from '@aws-sdk/client-ec2';
-import { KilnError } from '../../core/errors.js';
+import { KilnError, interruptedError } from '../../core/errors.js';
+import { abortable } from './abort.js';
 import { awsError } from './aws-errors.js';
-import { tagValue } from './tags.js';
+import { parseCompletionMark, tagValue } from './tags.js';
 import { TAG } from './types.js';
 import { rootSnapshotId } from './wait.js';
 
@@ -22,12 +24,13 @@ export interface ExistingImage {
  * The AMI named `name` in this region, if it holds the same image. An AMI of that name with another
  * sha256 (or none) is a conflict: EC2 would refuse the name, and overwriting is not kiln's call.
  */
-export async function findImage(ec2: EC2Client, region: string, name: string, sha256: string): Promise<ExistingImage | undefined> {
+export async function findImage(ec2: EC2Client, region: string, name: string, sha256: string, signal?: AbortSignal): Promise<ExistingImage | undefined> {
   let images;
   try {
-    const out = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
+    const out = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }), abortable(signal));
     images = (out.Images ?? []).filter((i) => i.Name === name && i.State !== 'deregistered');
   } catch (error) {
+    if (signal?.aborted) throw interruptedError(signal.reason);
     throw awsError(error, `DescribeImages (name ${name}) in ${region}`);
   }
   const image = images[0];
@@ -51,6 +54,8 @@ export type SnapshotAction =
   | { action: 'resume'; snapshotId: string; encrypted: boolean };
 
 export interface SnapshotWish {
+  /** The image's sha256: a completion mark must name it. */
+  sha256: string;
   encrypted: boolean;
   kmsKeyId?: string;
   volumeSizeGiB: number;
@@ -60,11 +65,12 @@ export interface SnapshotWish {
   public: boolean;
 }
 
-export async function findSnapshots(ec2: EC2Client, region: string, sha256: string): Promise<Snapshot[]> {
+export async function findSnapshots(ec2: EC2Client, region: string, sha256: string, signal?: AbortSignal): Promise<Snapshot[]> {
   try {
-    const out = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAG.sha256}`, Values: [sha256] }] }));
+    const out = await ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: [{ Name: `tag:${TAG.sha256}`, Values: [sha256] }] }), abortable(signal));
     return out.Snapshots ?? [];
   } catch (error) {
+    if (signal?.aborted) throw interruptedError(signal.reason);
     throw awsError(error, `DescribeSnapshots (tag ${TAG.sha256}) in ${region}`);
   }
 }
@@ -82,12 +88,13 @@ export function pickSnapshot(snapshots: Snapshot[], wish: SnapshotWish): Snapsho
   // Not asked to encrypt, yet only encrypted ones exist: the account encrypts by default, and a
   // new upload would be encrypted too. Reuse it, unless the AMI is to be public.
   if (fits.length === 0 && !wish.encrypted && !wish.public) fits = usable;
-  const completed = fits.find((s) => s.State === 'completed');
+  const marked = (s: Snapshot) => parseCompletionMark(tagValue(s.Tags, TAG.upload))?.sha256 === wish.sha256;
+  const completed = fits.find((s) => s.State === 'completed' && marked(s));
   if (completed) return { action: 'reuse', snapshotId: completed.SnapshotId! };
   const pending = fits.filter((s) => s.State === 'pending');
-  const finishing = pending.find((s) => tagValue(s.Tags, TAG.upload) === 'complete');
+  const finishing = pending.find(marked);
   if (finishing) return { action: 'wait', snapshotId: finishing.SnapshotId! };
-  const resumable = pending[0];
+  const resumable = pending.find((s) => !marked(s));
   if (resumable && wish.canResume) return { action: 'resume', snapshotId: resumable.SnapshotId!, encrypted: Boolean(resumable.Encrypted) };
   return undefined;
 }

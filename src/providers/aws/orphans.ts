@@ -65,22 +65,25 @@ export class ResourceLedger {
     return this.remove(resource, this.disposed);
   }
 
-  /** Deletes everything still recorded; never throws. */
-  async cleanup(): Promise<CleanupReport> {
+  /**
+   * Deletes everything still recorded; never throws. `hurry` (after an interrupt): two short
+   * attempts per resource, so an endpoint that never answers delays the exit by seconds only.
+   */
+  async cleanup(options: { hurry?: boolean } = {}): Promise<CleanupReport> {
     const report: CleanupReport = { deleted: [...this.disposed.deleted], orphans: [...this.disposed.orphans] };
     const pending = [...this.entries].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
     this.entries = [];
-    for (const resource of pending) await this.remove(resource, report);
+    for (const resource of pending) await this.remove(resource, report, options.hurry);
     return report;
   }
 
-  private async remove(resource: CreatedResource, report: CleanupReport): Promise<boolean> {
+  private async remove(resource: CreatedResource, report: CleanupReport, hurry = false): Promise<boolean> {
     try {
-      await withRetry(() => this.delete(resource), {
-        attempts: 6,
+      await withRetry((signal) => this.delete(resource, signal), {
+        attempts: hurry ? 2 : 6,
         baseMs: this.timing.backoffBaseMs,
-        maxMs: this.timing.backoffMaxMs,
-        timeoutMs: Math.max(this.timing.requestTimeoutMs, 1000),
+        maxMs: hurry ? Math.min(this.timing.backoffMaxMs, 1000) : this.timing.backoffMaxMs,
+        timeoutMs: hurry ? Math.min(Math.max(this.timing.requestTimeoutMs, 1000), 5000) : Math.max(this.timing.requestTimeoutMs, 1000),
         // Right after DeregisterImage the snapshot can still be "in use" for a moment.
         retryable: (e) => isRetryable(e) || isAwsError(e, 'InvalidSnapshot.InUse'),
       });
@@ -89,46 +92,48 @@ export class ResourceLedger {
       return true;
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const tagged = await this.tagOrphan(resource, reason);
+      const tagged = await this.tagOrphan(resource, reason, hurry);
       report.orphans.push({ resource, reason, tagged });
       this.emit({ type: 'message', level: 'warn', code: 'AWS_ORPHAN', text: `could not delete ${describeResource(resource)}: ${reason}${tagged ? ` (tagged ${TAG.orphan})` : ''}` });
       return false;
     }
   }
 
-  private async delete(r: CreatedResource): Promise<void> {
+  private async delete(r: CreatedResource, signal: AbortSignal): Promise<void> {
+    const o = { abortSignal: signal };
     switch (r.kind) {
       case 'image':
-        await this.clients.ec2(r.region).send(new DeregisterImageCommand({ ImageId: r.id }));
+        await this.clients.ec2(r.region).send(new DeregisterImageCommand({ ImageId: r.id }), o);
         return;
       case 'snapshot':
         try {
-          await this.clients.ec2(r.region).send(new DeleteSnapshotCommand({ SnapshotId: r.id }));
+          await this.clients.ec2(r.region).send(new DeleteSnapshotCommand({ SnapshotId: r.id }), o);
         } catch (error) {
           if (!isAwsError(error, 'InvalidSnapshot.NotFound')) throw error;
         }
         return;
       case 'import-task':
         try {
-          await this.clients.ec2(r.region).send(new CancelImportTaskCommand({ ImportTaskId: r.id, CancelReason: 'kiln publish failed' }));
+          await this.clients.ec2(r.region).send(new CancelImportTaskCommand({ ImportTaskId: r.id, CancelReason: 'kiln publish failed' }), o);
         } catch (error) {
           // A task that already finished cannot be cancelled: its snapshot is in the ledger too.
           if (!isAwsError(error, 'IncorrectState', 'InvalidConversionTaskId', 'InvalidParameterValue')) throw error;
         }
         return;
       case 's3-object':
-        await this.clients.s3(r.region).send(new DeleteObjectCommand({ Bucket: r.bucket, Key: r.key }));
+        await this.clients.s3(r.region).send(new DeleteObjectCommand({ Bucket: r.bucket, Key: r.key }), o);
         return;
     }
   }
 
-  private async tagOrphan(r: CreatedResource, reason: string): Promise<boolean> {
+  private async tagOrphan(r: CreatedResource, reason: string, hurry: boolean): Promise<boolean> {
+    const o = { abortSignal: AbortSignal.timeout(hurry ? 5_000 : Math.max(this.timing.requestTimeoutMs, 1000)) };
     const value = `kiln publish failed ${new Date().toISOString()}; delete failed: ${reason}`.slice(0, 255);
     try {
       if (r.kind === 's3-object') {
-        await this.clients.s3(r.region).send(new PutObjectTaggingCommand({ Bucket: r.bucket, Key: r.key, Tagging: { TagSet: [{ Key: TAG.orphan, Value: value.replace(/[^\w .:/=+@-]/g, ' ') }] } }));
+        await this.clients.s3(r.region).send(new PutObjectTaggingCommand({ Bucket: r.bucket, Key: r.key, Tagging: { TagSet: [{ Key: TAG.orphan, Value: value.replace(/[^\w .:/=+@-]/g, ' ') }] } }), o);
       } else {
-        await this.clients.ec2(r.region).send(new CreateTagsCommand({ Resources: [r.id], Tags: [{ Key: TAG.orphan, Value: value }] }));
+        await this.clients.ec2(r.region).send(new CreateTagsCommand({ Resources: [r.id], Tags: [{ Key: TAG.orphan, Value: value }] }), o);
       }
       return true;
     } catch {

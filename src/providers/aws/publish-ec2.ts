@@ -46,7 +46,8 @@ export async function publishEc2(options: PublishEc2Options): Promise<PublishRes
       const result = await publishSteps(run);
       return result;
     } catch (error) {
-      const report = await run.ledger.cleanup();
+      // After an interrupt the cleanup still runs, but briefly: an endpoint that never answers must not hold the exit.
+      const report = await run.ledger.cleanup({ hurry: Boolean(options.signal?.aborted) });
       throw withCleanupReport(error, report);
     }
   });
@@ -60,7 +61,7 @@ export async function isPublishedEc2(options: PublishEc2Options): Promise<Publis
   return withRun(options, async (run) => {
     const images: RegionImage[] = [];
     for (const region of [run.sourceRegion, ...run.copyRegions]) {
-      const found = await findImage(run.clients.ec2(region), region, run.o.name, run.sha256);
+      const found = await findImage(run.clients.ec2(region), region, run.o.name, run.sha256, run.o.signal);
       if (!found || found.state !== 'available' || !found.snapshotId) return undefined;
       if (run.o.public && !found.public) return undefined;
       images.push({ region, imageId: found.imageId, snapshotId: found.snapshotId, state: 'reused', public: found.public });
@@ -77,7 +78,13 @@ async function withRun<T>(o: PublishEc2Options, body: (run: Run) => Promise<T>):
   if (o.volumeSizeGiB !== undefined && o.volumeSizeGiB < facts.sizeGiB) {
     throw new KilnError('USAGE', `--volume-size ${o.volumeSizeGiB} is smaller than the image (${facts.sizeGiB} GiB)`, { usage: true, fault: 'user' });
   }
-  const sha256 = o.sha256 ?? (await phase('hash', emit, () => sha256File(o.image)));
+  const sha256 =
+    o.sha256 ??
+    (await phase('hash', emit, () =>
+      sha256File(o.image, 'sha256', o.signal).catch((error: unknown) => {
+        throw o.signal?.aborted ? interruptedError(o.signal.reason) : error;
+      }),
+    ));
   const clients = o.clients ?? createAwsClients({ profile: o.profile, endpointUrl: o.endpointUrl, maxSockets: o.workers ?? 64, requestTimeoutMs: timing.requestTimeoutMs });
   try {
     const sourceRegion = o.region ?? o.regions?.[0] ?? (await clients.defaultRegion());
@@ -95,7 +102,7 @@ async function publishSteps(run: Run): Promise<PublishResult> {
   const poll = { intervalMs: run.timing.pollMs, timeoutMs: run.timing.imageWaitMs, signal: o.signal, emit };
   let source: RegionImage;
   let snapshot: PublishResult['snapshot'];
-  const existing = await findImage(ec2, sourceRegion, o.name, run.sha256);
+  const existing = await findImage(ec2, sourceRegion, o.name, run.sha256, o.signal);
   if (existing) {
     emit({ type: 'phase', phase: 'upload', state: 'skip', detail: `AMI ${existing.imageId} exists in ${sourceRegion}` });
     const ready = existing.state === 'available' ? existing : await waitImageAvailable(ec2, existing.imageId, sourceRegion, poll);
@@ -117,7 +124,7 @@ async function publishSteps(run: Run): Promise<PublishResult> {
         bootMode: o.bootMode,
         imdsV2: o.imdsV2 ?? false,
         tags: run.tags,
-      });
+      }, o.signal);
       run.ledger.add({ kind: 'image', region: sourceRegion, id });
       await waitImageAvailable(ec2, id, sourceRegion, poll);
       return id;
@@ -147,7 +154,7 @@ async function publishSteps(run: Run): Promise<PublishResult> {
       )
     : [];
   let images = [source, ...copies];
-  if (o.public) images = await phase('public', emit, () => Promise.all(images.map((image) => makePublic(clients, image))));
+  if (o.public) images = await phase('public', emit, () => Promise.all(images.map((image) => makePublic(clients, image, o.signal))));
   if (o.signal?.aborted) throw interruptedError(o.signal.reason);
   return result(run, snapshot, images);
 }
@@ -158,7 +165,8 @@ async function ensureSnapshot(run: Run): Promise<PublishResult['snapshot']> {
   const ec2 = run.clients.ec2(sourceRegion);
   const method = o.method ?? 'ebs-direct';
   const encrypted = Boolean(o.encrypted || o.kmsKeyId);
-  const found = pickSnapshot(await findSnapshots(ec2, sourceRegion, run.sha256), {
+  const found = pickSnapshot(await findSnapshots(ec2, sourceRegion, run.sha256, o.signal), {
+    sha256: run.sha256,
     encrypted,
     kmsKeyId: o.kmsKeyId,
     volumeSizeGiB: run.facts.sizeGiB,
@@ -188,7 +196,7 @@ async function ensureSnapshot(run: Run): Promise<PublishResult['snapshot']> {
   const upload = (resume?: { snapshotId: string; encrypted: boolean }) =>
     uploadEbsSnapshot({
       clients: run.clients, region: sourceRegion, imagePath: o.image, map, volumeSizeGiB: run.facts.sizeGiB, description,
-      tags: run.tags, encrypted, kmsKeyId: o.kmsKeyId, workers: o.workers ?? 64, clientToken: run.token, resume,
+      tags: run.tags, encrypted, kmsKeyId: o.kmsKeyId, workers: o.workers ?? 64, sha256: run.sha256, clientToken: run.token, resume,
       ledger: run.ledger, timing: run.timing, emit, signal: o.signal,
     });
   if (found?.action === 'resume') {

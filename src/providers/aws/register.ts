@@ -3,7 +3,8 @@
  * images need (ENA, SR-IOV, boot mode, IMDSv2), tagged like the snapshot.
  */
 import { RegisterImageCommand, type EC2Client, type RegisterImageCommandInput, type VolumeType } from '@aws-sdk/client-ec2';
-import { KilnError } from '../../core/errors.js';
+import { KilnError, interruptedError } from '../../core/errors.js';
+import { abortable, afterGrace } from './abort.js';
 import { awsError } from './aws-errors.js';
 import type { Tag } from './tags.js';
 import type { BootMode, Ec2Arch } from './types.js';
@@ -50,13 +51,14 @@ export function registerRequest(input: RegisterInput): RegisterImageCommandInput
   };
 }
 
-/** Not abortable on purpose: once asked, the id must come back so a failed run can deregister it. */
-export async function registerImage(ec2: EC2Client, region: string, input: RegisterInput): Promise<string> {
+/** Aborted only after a grace (abort.ts): once asked, the id should come back so a failed run can deregister it. */
+export async function registerImage(ec2: EC2Client, region: string, input: RegisterInput, signal?: AbortSignal): Promise<string> {
   let imageId: string | undefined;
   try {
-    const out = await ec2.send(new RegisterImageCommand(registerRequest(input)));
+    const out = await ec2.send(new RegisterImageCommand(registerRequest(input)), abortable(afterGrace(signal)));
     imageId = out.ImageId;
   } catch (error) {
+    if (signal?.aborted) throw interruptedError(signal.reason);
     throw awsError(error, `RegisterImage '${input.name}' in ${region}`);
   }
   if (!imageId) throw new KilnError('EC2_BAD_RESPONSE', 'RegisterImage returned no image id', { fault: 'external' });

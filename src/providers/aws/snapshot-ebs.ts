@@ -6,7 +6,8 @@
  */
 import { CompleteSnapshotCommand, PutSnapshotBlockCommand, StartSnapshotCommand } from '@aws-sdk/client-ebs';
 import { CreateTagsCommand } from '@aws-sdk/client-ec2';
-import { KilnError } from '../../core/errors.js';
+import { KilnError, interruptedError } from '../../core/errors.js';
+import { abortable } from './abort.js';
 import type { Emit } from '../../core/events.js';
 import type { SparseMap } from '../../image/sparse-map.js';
 import { awsError, isAwsError } from './aws-errors.js';
@@ -15,7 +16,7 @@ import { uploadBlocks } from './block-uploader.js';
 import type { AwsClients } from './clients.js';
 import type { ResourceLedger } from './orphans.js';
 import { isRetryable, withRetry } from './retry.js';
-import type { Tag } from './tags.js';
+import { completionMark, type Tag } from './tags.js';
 import { EBS_BLOCK_SIZE, TAG, type PublishTiming, type UploadStats } from './types.js';
 import { waitSnapshotCompleted } from './wait.js';
 
@@ -30,6 +31,8 @@ export interface EbsUploadInput {
   encrypted: boolean;
   kmsKeyId?: string;
   workers: number;
+  /** The image's sha256 (named in the completion mark). */
+  sha256: string;
   /** Idempotency token of StartSnapshot (a retried call returns the same snapshot). */
   clientToken: string;
   /** Continue this pending snapshot instead of starting one. */
@@ -133,7 +136,7 @@ export async function uploadEbsSnapshot(input: EbsUploadInput): Promise<EbsUploa
     throw awsError(error, `CompleteSnapshot ${snapshotId}`, 'A checksum mismatch means a block changed while it was read: the image must not be written during a publish.');
   }
   if (status === 'error') throw new KilnError('EBS_SNAPSHOT_FAILED', `CompleteSnapshot: snapshot ${snapshotId} is in state error`, { fault: 'external' });
-  await markUploaded(input, snapshotId);
+  await markUploaded(input, snapshotId, sent.blocksSent);
   await waitSnapshotCompleted(input.clients.ec2(input.region), snapshotId, input.region, {
     intervalMs: input.timing.pollMs,
     timeoutMs: input.timing.snapshotWaitMs,
@@ -162,11 +165,15 @@ function presetPayloadHash(command: PutSnapshotBlockCommand, checksumBase64: str
   );
 }
 
-/** Marks the snapshot as fully written, so a later run waits for it instead of resuming it. */
-async function markUploaded(input: EbsUploadInput, snapshotId: string): Promise<void> {
+/** Marks the snapshot as fully written by kiln (image sha256, blocks): only such a snapshot is ever reused. */
+async function markUploaded(input: EbsUploadInput, snapshotId: string, blocks: number): Promise<void> {
   try {
-    await input.clients.ec2(input.region).send(new CreateTagsCommand({ Resources: [snapshotId], Tags: [{ Key: TAG.upload, Value: 'complete' }] }));
+    await input.clients.ec2(input.region).send(
+      new CreateTagsCommand({ Resources: [snapshotId], Tags: [{ Key: TAG.upload, Value: completionMark(input.sha256, blocks) }] }),
+      abortable(input.signal),
+    );
   } catch (error) {
+    if (input.signal?.aborted) throw interruptedError(input.signal.reason);
     throw awsError(error, `CreateTags on ${snapshotId}`);
   }
 }

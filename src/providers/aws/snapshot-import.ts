@@ -8,13 +8,14 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { CreateTagsCommand, DescribeImportSnapshotTasksCommand, ImportSnapshotCommand } from '@aws-sdk/client-ec2';
 import { Upload } from '@aws-sdk/lib-storage';
-import { KilnError } from '../../core/errors.js';
+import { KilnError, interruptedError } from '../../core/errors.js';
+import { abortable, afterGrace } from './abort.js';
 import type { Emit } from '../../core/events.js';
 import { awsError } from './aws-errors.js';
 import type { AwsClients } from './clients.js';
 import type { CreatedResource, ResourceLedger } from './orphans.js';
 import { ProgressMeter } from './progress.js';
-import type { Tag } from './tags.js';
+import { completionMark, type Tag } from './tags.js';
 import { EBS_BLOCK_SIZE, TAG, type PublishTiming, type UploadStats } from './types.js';
 import { pollUntil, waitSnapshotCompleted } from './wait.js';
 
@@ -102,10 +103,12 @@ async function runImport(input: ImportInput, key: string): Promise<string> {
         ...(input.kmsKeyId ? { KmsKeyId: input.kmsKeyId } : {}),
         TagSpecifications: [{ ResourceType: 'import-snapshot-task', Tags: input.tags }],
       }),
-      // Not abortable: the task id must come back so a failed run can cancel the task.
+      // Aborted only after a grace: the task id should come back so a failed run can cancel the task.
+      abortable(afterGrace(input.signal)),
     );
     taskId = out.ImportTaskId;
   } catch (error) {
+    if (input.signal?.aborted) throw interruptedError(input.signal.reason);
     throw awsError(error, `ImportSnapshot in ${input.region}`, VMIMPORT_HINT);
   }
   if (!taskId) throw new KilnError('EC2_BAD_RESPONSE', 'ImportSnapshot returned no task id', { fault: 'external' });
@@ -137,8 +140,9 @@ async function runImport(input: ImportInput, key: string): Promise<string> {
   input.ledger.add({ kind: 'snapshot', region: input.region, id: snapshotId });
   releaseTask();
   try {
-    await ec2.send(new CreateTagsCommand({ Resources: [snapshotId], Tags: [...input.tags, { Key: TAG.upload, Value: 'complete' }] }));
+    await ec2.send(new CreateTagsCommand({ Resources: [snapshotId], Tags: [...input.tags, { Key: TAG.upload, Value: completionMark(input.sha256, 'import') }] }), abortable(input.signal));
   } catch (error) {
+    if (input.signal?.aborted) throw interruptedError(input.signal.reason);
     throw awsError(error, `CreateTags on ${snapshotId}`);
   }
   await waitSnapshotCompleted(ec2, snapshotId, input.region, { ...poll, timeoutMs: input.timing.snapshotWaitMs });

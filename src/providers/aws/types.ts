@@ -18,7 +18,7 @@ export const TAG = {
   sha256: 'kiln:sha256',
   name: 'kiln:name',
   version: 'kiln:version',
-  /** Set on a snapshot once CompleteSnapshot succeeded (a pending one without it is resumable). */
+  /** Set on a snapshot once kiln completed its upload: the image's sha256 and block count (tags.ts completionMark). */
   upload: 'kiln:upload',
   orphan: 'kiln:orphan',
 } as const;

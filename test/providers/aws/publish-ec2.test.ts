@@ -6,6 +6,7 @@ import { sha256File } from '../../../src/core/hash.js';
 import { collect } from '../../../src/core/events.js';
 import { isPublishedEc2, publishEc2, ec2Publisher } from '../../../src/providers/aws/index.js';
 import { TAG, type PublishEc2Options } from '../../../src/providers/aws/types.js';
+import { completionMark } from '../../../src/providers/aws/tags.js';
 import { BLOCK, MiB, independentBlockSha, independentLinear, makeSparseImage, tempDir } from './helpers.js';
 import { awsError, createdSomething, ebsMock, ec2Mock, fastTiming, installAccount, mockedClients, type FakeAccount } from './mock-aws.js';
 
@@ -172,8 +173,8 @@ describe('publishEc2: idempotent re-runs', () => {
     expect(createdSomething(account.log)).toEqual([]);
   });
 
-  it('reuses a completed snapshot with this sha256 (an interrupted run after the upload)', async () => {
-    account.snapshots.push({ region: 'us-east-1', SnapshotId: 'snap-done', State: 'completed', VolumeSize: 1, Tags: [{ Key: TAG.sha256, Value: sha }] });
+  it('reuses a completed snapshot kiln marked complete for this sha256 (an interrupted run after the upload)', async () => {
+    account.snapshots.push({ region: 'us-east-1', SnapshotId: 'snap-done', State: 'completed', VolumeSize: 1, Tags: [{ Key: TAG.sha256, Value: sha }, { Key: TAG.upload, Value: completionMark(sha, 3) }] });
     const result = await publishEc2(options());
     expect(ebsMock).not.toHaveReceivedCommand(StartSnapshotCommand);
     expect(ebsMock).not.toHaveReceivedCommand(PutSnapshotBlockCommand);
@@ -184,7 +185,7 @@ describe('publishEc2: idempotent re-runs', () => {
   it('ignores snapshots tagged kiln:orphan, and encrypted ones for a public AMI', async () => {
     account.snapshots.push(
       { region: 'us-east-1', SnapshotId: 'snap-orphan', State: 'completed', VolumeSize: 1, Tags: [{ Key: TAG.sha256, Value: sha }, { Key: TAG.orphan, Value: 'x' }] },
-      { region: 'us-east-1', SnapshotId: 'snap-enc', State: 'completed', VolumeSize: 1, Encrypted: true, Tags: [{ Key: TAG.sha256, Value: sha }] },
+      { region: 'us-east-1', SnapshotId: 'snap-enc', State: 'completed', VolumeSize: 1, Encrypted: true, Tags: [{ Key: TAG.sha256, Value: sha }, { Key: TAG.upload, Value: completionMark(sha, 3) }] },
     );
     const result = await publishEc2(options({ public: true }));
     expect(ebsMock).toHaveReceivedCommandOnce(StartSnapshotCommand);
@@ -192,14 +193,14 @@ describe('publishEc2: idempotent re-runs', () => {
   });
 
   it('reuses an encrypted snapshot when not asked to encrypt (an account that encrypts by default)', async () => {
-    account.snapshots.push({ region: 'us-east-1', SnapshotId: 'snap-enc', State: 'completed', VolumeSize: 1, Encrypted: true, Tags: [{ Key: TAG.sha256, Value: sha }] });
+    account.snapshots.push({ region: 'us-east-1', SnapshotId: 'snap-enc', State: 'completed', VolumeSize: 1, Encrypted: true, Tags: [{ Key: TAG.sha256, Value: sha }, { Key: TAG.upload, Value: completionMark(sha, 3) }] });
     const result = await publishEc2(options());
     expect(ebsMock).not.toHaveReceivedCommand(StartSnapshotCommand);
     expect(result.snapshot).toEqual({ id: 'snap-enc', state: 'reused' });
   });
 
   it('waits for a pending snapshot whose upload completed', async () => {
-    const snap = { region: 'us-east-1', SnapshotId: 'snap-finishing', State: 'pending' as const, VolumeSize: 1, Tags: [{ Key: TAG.sha256, Value: sha }, { Key: TAG.upload, Value: 'complete' }] };
+    const snap = { region: 'us-east-1', SnapshotId: 'snap-finishing', State: 'pending' as const, VolumeSize: 1, Tags: [{ Key: TAG.sha256, Value: sha }, { Key: TAG.upload, Value: completionMark(sha, 3) }] };
     account.snapshots.push(snap);
     let polls = 0;
     const pending = publishEc2(options());
@@ -210,6 +211,19 @@ describe('publishEc2: idempotent re-runs', () => {
     const result = await pending.finally(() => clearInterval(timer));
     expect(ebsMock).not.toHaveReceivedCommand(StartSnapshotCommand);
     expect(result.snapshot).toEqual({ id: 'snap-finishing', state: 'reused' });
+  });
+
+  it.each([
+    ['no completion mark', undefined],
+    ["an older kiln's bare 'complete'", 'complete'],
+    ['a mark for another image', `complete sha256=${'e'.repeat(64)} blocks=3`],
+  ])('never reuses a completed snapshot with %s (an endpoint that completes what a killed run half wrote)', async (_what, mark) => {
+    const tags = [{ Key: TAG.sha256, Value: sha }, ...(mark ? [{ Key: TAG.upload, Value: mark }] : [])];
+    account.snapshots.push({ region: 'us-east-1', SnapshotId: 'snap-half-done', State: 'completed', VolumeSize: 1, Tags: tags });
+    const result = await publishEc2(options());
+    expect(ebsMock).toHaveReceivedCommandOnce(StartSnapshotCommand);
+    expect(result.snapshot.id).not.toBe('snap-half-done');
+    expect(result.snapshot.state).toBe('created');
   });
 
   it('resumes a pending snapshot an interrupted upload left behind', async () => {

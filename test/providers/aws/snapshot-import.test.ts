@@ -49,7 +49,7 @@ describe('--method import-snapshot', () => {
       ClientToken: expect.any(String),
       TagSpecifications: [{ ResourceType: 'import-snapshot-task', Tags: expect.arrayContaining([{ Key: TAG.sha256, Value: SHA }]) }],
     });
-    expect(ec2Mock).toHaveReceivedCommandWith(CreateTagsCommand, { Resources: ['snap-imported'], Tags: expect.arrayContaining([{ Key: TAG.sha256, Value: SHA }, { Key: TAG.upload, Value: 'complete' }]) });
+    expect(ec2Mock).toHaveReceivedCommandWith(CreateTagsCommand, { Resources: ['snap-imported'], Tags: expect.arrayContaining([{ Key: TAG.sha256, Value: SHA }, { Key: TAG.upload, Value: `complete sha256=${SHA} blocks=import` }]) });
     expect(ec2Mock).toHaveReceivedCommandWith(RegisterImageCommand, { Architecture: 'i386' });
     expect(s3Mock).toHaveReceivedCommandWith(DeleteObjectCommand, { Bucket: 'my-bucket', Key: KEY });
     expect(ebsMock).not.toHaveReceivedCommand(StartSnapshotCommand);
