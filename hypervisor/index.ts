@@ -11,11 +11,12 @@
  */
 export { openHypervisor, defaultUri } from './libvirt/hypervisor.js';
 export { hardExit } from './libvirt/hard-exit.js';
-export type { Hypervisor, Domain, OpenOptions, CreateOptions, StopResult, BlockStats, InterfaceStats, Runner } from './types.js';
+export type { Hypervisor, Domain, OpenOptions, CreateOptions, StopResult, BlockStats, InterfaceStats, Runner, DiskError } from './types.js';
+export { guestIdentityFromCapabilities, type GuestIdentity } from './libvirt/guest-identity.js';
 export type { LifecycleEvent, LifecycleEventName } from './libvirt/lifecycle.js';
 
 export { buildDomainXml } from './domain-xml/build.js';
-export { validateSpec } from './domain-xml/spec.js';
+export { validateSpec, diskTarget } from './domain-xml/spec.js';
 export type { DomainSpec, DiskSpec, KernelBoot, DiskBoot, GuestArch, DomainType, NetworkSpec, HostForward, GuestForward, SmbiosSystem } from './domain-xml/spec.js';
 export { emulatorFor } from './domain-xml/emulator.js';
 

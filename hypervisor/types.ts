@@ -23,6 +23,11 @@ export interface Hypervisor {
   readonly uri: string;
   /** Starts a transient domain (gone once it stops) built from the spec. */
   createTransient(spec: DomainSpec, options?: CreateOptions): Promise<Domain>;
+  /**
+   * Whom QEMU runs as (uid, gid of libvirt's DAC base label); undefined when the driver has no
+   * DAC model. Directories leading to a domain's files must let that user through.
+   */
+  guestIdentity(): Promise<{ uid: number; gid: number } | undefined>;
   /** Names of all domains of this connection (running and defined), sorted. */
   listDomains(): Promise<string[]>;
   /** Frees domain handles, closes the connection, stops the event loop when it was the last. Idempotent. */
@@ -79,8 +84,17 @@ export interface Domain {
    * keeps no counters for user-mode networking: there is no host-side device).
    */
   interfaceStats(device?: string): Promise<InterfaceStats>;
+  /** Disks with an I/O error since the start (virDomainGetDiskErrors): target name and why. */
+  diskErrors(): Promise<DiskError[]>;
   /** Stops the domain at once. Idempotent: a domain already gone is fine. */
   destroy(): Promise<void>;
+}
+
+export interface DiskError {
+  /** The disk's target name (vda) or, for some drivers, its source. */
+  disk: string;
+  /** no-space: the host file system is full (QEMU pauses the guest); unspec: another I/O error. */
+  error: 'no-space' | 'unspec' | 'none';
 }
 
 /** Runs a process to completion (the pipeline passes one built on src/core/run.ts). Never rejects for a non-zero exit or a timeout. */

@@ -154,6 +154,11 @@ export class LibvirtConnection {
     if (this.domains.delete(dom)) libvirt().virDomainFree(dom);
   }
 
+  /** The host capabilities XML (virConnectGetCapabilities). */
+  capabilities(): Promise<string> {
+    return callLibvirt<string | null>('virConnectGetCapabilities', libvirt().virConnectGetCapabilities, [this.handle()], (x) => x === null) as Promise<string>;
+  }
+
   async listDomainNames(): Promise<string[]> {
     const api = libvirt();
     const out: [Pointer | null] = [null];

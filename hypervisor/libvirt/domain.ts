@@ -4,7 +4,8 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { HypervisorError, LibvirtErrorCode, isHypervisorError, isNoDomain } from '../errors.js';
-import type { BlockStats, Domain, InterfaceStats, StopResult } from '../types.js';
+import koffi from 'koffi';
+import type { BlockStats, DiskError, Domain, InterfaceStats, StopResult } from '../types.js';
 import { callLibvirt, isNegative } from './call.js';
 import type { LibvirtConnection } from './connection.js';
 import { libvirt, type Pointer } from './ffi.js';
@@ -161,6 +162,23 @@ export class LibvirtDomain implements Domain {
       txErrors: Number(out.tx_errs),
       txDrop: Number(out.tx_drop),
     };
+  }
+
+  async diskErrors(): Promise<DiskError[]> {
+    const api = libvirt();
+    const max = 16;
+    const buffer = koffi.alloc(api.diskErrorStruct, max);
+    try {
+      const count = await callLibvirt<number>('virDomainGetDiskErrors', api.virDomainGetDiskErrors, [this.handle(), buffer, max, 0], isNegative);
+      const entries = koffi.decode(buffer, api.diskErrorStruct, count) as { disk: bigint | null; error: number }[];
+      return entries.map((e) => {
+        const disk = e.disk === null ? '' : String(koffi.decode(e.disk, 'char', -1));
+        if (e.disk !== null) koffi.free(e.disk);
+        return { disk, error: e.error === 2 ? 'no-space' : e.error === 1 ? 'unspec' : 'none' } as DiskError;
+      });
+    } finally {
+      koffi.free(buffer);
+    }
   }
 
   async destroy(): Promise<void> {

@@ -43,6 +43,7 @@ export interface LibvirtApi {
   virConnectOpen: KoffiFunction;
   virConnectClose: KoffiFunction;
   virConnectGetURI: KoffiFunction;
+  virConnectGetCapabilities: KoffiFunction;
   virConnectListAllDomains: KoffiFunction;
   virConnectDomainEventRegisterAny: KoffiFunction;
   virConnectDomainEventDeregisterAny: KoffiFunction;
@@ -58,6 +59,8 @@ export interface LibvirtApi {
   virDomainIsActive: KoffiFunction;
   virDomainBlockStats: KoffiFunction;
   virDomainInterfaceStats: KoffiFunction;
+  virDomainGetDiskErrors: KoffiFunction;
+  diskErrorStruct: TypeObject;
 }
 
 let api: LibvirtApi | undefined;
@@ -129,6 +132,8 @@ function bind(lib: LibraryHandle): LibvirtApi {
     tx_drop: 'int64',
   }));
 
+  // include/libvirt/libvirt-domain.h: virDomainDiskError (disk: target name, freed by the caller).
+  const diskErrorStruct = named('virDomainDiskError', () => koffi.struct('virDomainDiskError', { disk: 'void *', error: 'int' }));
   const errorFuncProto = named('virErrorFunc', () => koffi.proto('void virErrorFunc(void *userData, virError *error)'));
   const timeoutCallbackProto = named('virEventTimeoutCallback', () => koffi.proto('void virEventTimeoutCallback(int timer, void *opaque)'));
   // Named so the prototypes below can use it; kiln always passes NULL for it.
@@ -146,6 +151,7 @@ function bind(lib: LibraryHandle): LibvirtApi {
     virError,
     blockStatsStruct,
     interfaceStatsStruct,
+    diskErrorStruct,
     errorFuncProto,
     timeoutCallbackProto,
     lifecycleCallbackProto,
@@ -163,6 +169,7 @@ function bind(lib: LibraryHandle): LibvirtApi {
     virConnectOpen: lib.func('virConnectPtr virConnectOpen(const char *name)'),
     virConnectClose: lib.func('int virConnectClose(virConnectPtr conn)'),
     virConnectGetURI: lib.func('char *! virConnectGetURI(virConnectPtr conn)'),
+    virConnectGetCapabilities: lib.func('char *! virConnectGetCapabilities(virConnectPtr conn)'),
     virConnectListAllDomains: lib.func(
       'int virConnectListAllDomains(virConnectPtr conn, _Out_ void **domains, unsigned int flags)',
     ),
@@ -192,6 +199,7 @@ function bind(lib: LibraryHandle): LibvirtApi {
     virDomainInterfaceStats: lib.func(
       'int virDomainInterfaceStats(virDomainPtr dom, const char *device, _Out_ virDomainInterfaceStatsStruct *stats, size_t size)',
     ),
+    virDomainGetDiskErrors: lib.func('int virDomainGetDiskErrors(virDomainPtr dom, void *errors, unsigned int maxerrors, unsigned int flags)'),
   };
 }
 

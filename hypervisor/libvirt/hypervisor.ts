@@ -8,12 +8,13 @@ import type { DomainSpec } from '../domain-xml/spec.js';
 import type { CreateOptions, Domain, Hypervisor, OpenOptions } from '../types.js';
 import { LibvirtConnection, START_AUTODESTROY } from './connection.js';
 import { LibvirtDomain, LifecycleRecord, liveXml } from './domain.js';
+import { guestIdentityFromCapabilities, type GuestIdentity } from './guest-identity.js';
 
 /**
  * The libvirt URI kiln uses when none is given. As root: qemu:///system, because libvirt starts no
  * per-user session daemon for root (qemu:///session as root fails or needs a daemon started by
- * hand); scripts/setup-host.sh starts virtlogd and libvirtd and sets `user = "root"` in qemu.conf
- * so QEMU can read images in root's cache and domains start in ~0.4 s. As any other user:
+ * hand); scripts/setup-host.sh starts virtlogd and libvirtd. QEMU runs as libvirt's own user
+ * there (guestIdentity): kiln keeps what a guest opens where that user can reach it. As any other user:
  * qemu:///session, which libvirt auto-starts per user with no set-up.
  */
 export function defaultUri(): string {
@@ -53,6 +54,10 @@ class LibvirtHypervisor implements Hypervisor {
       await domain.destroy().catch(() => undefined);
       throw error;
     }
+  }
+
+  async guestIdentity(): Promise<GuestIdentity | undefined> {
+    return guestIdentityFromCapabilities(await this.connection.capabilities());
   }
 
   listDomains(): Promise<string[]> {

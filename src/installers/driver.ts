@@ -54,8 +54,13 @@ export interface GuestUrls {
 }
 
 export interface AnswerFile {
-  /** The answer file as booted minus the per-build URLs: what the store key hashes. */
+  /**
+   * The answer file as booted minus the per-build URLs, its secrets REDACTED: what the store key
+   * hashes in the clear (the secrets themselves only through the store's keyed hash).
+   */
   keyText: string;
+  /** The secret values keyText has redacted (root password, passphrases, URL credentials …). */
+  secrets: string[];
   /** Changes kiln made to what the user wrote (one line each). */
   warnings: string[];
   /** The payload the answer file installs from, when it names one (its identity is a key input). */

@@ -1,6 +1,8 @@
 /**
  * The store key of a base image: SHA-256 over every input that changes the installed disk — the
- * answer file as booted (minus per-build URLs), the media's identity (the tree's metadata — a new
+ * answer file as booted (minus per-build URLs) with its secrets redacted, plus an HMAC of those
+ * secrets under the store's own secret (store-secret.ts: nothing in a record can be checked
+ * against a guessed password), the media's identity (the tree's metadata — a new
  * nightly at the same URL is a new input —, the kernel and initrd), the payload, the arch, the
  * disk size, the installer driver and kiln's version. Memory and CPU count are left out: they
  * change how fast, not what.
@@ -11,7 +13,10 @@ import type { Arch, InputHash } from '../store/record.js';
 import type { InstallMedia } from '../installers/index.js';
 
 export interface KeyInputs {
+  /** The answer file with its secrets redacted. */
   kickstartText: string;
+  /** HMAC of the redacted secrets under the store's secret, when there are any. */
+  secretsHmac?: { hex: string; count: number };
   media: InstallMedia;
   payload?: InputHash;
   arch: Arch;
@@ -20,7 +25,9 @@ export interface KeyInputs {
 }
 
 export function buildInputs(k: KeyInputs): InputHash[] {
-  const inputs: InputHash[] = [{ name: 'kickstart', sha256: sha256(k.kickstartText) }, ...k.media.identity];
+  const inputs: InputHash[] = [{ name: 'kickstart', sha256: sha256(k.kickstartText), detail: 'secrets redacted' }];
+  if (k.secretsHmac) inputs.push({ name: 'secrets', sha256: k.secretsHmac.hex, detail: `${k.secretsHmac.count} secret value(s), HMAC under the store's secret` });
+  inputs.push(...k.media.identity);
   if (k.payload) inputs.push(k.payload);
   inputs.push(
     { name: 'arch', sha256: sha256(k.arch), detail: k.arch },

@@ -1,10 +1,14 @@
 /**
  * The install disk: created empty before the install, captured after the guest powered off — its
- * sizes read with qemu-img, the package manifest parsed from kiln's report channel, and the disk
- * moved (renamed, not copied) into the store with its build record, JSON manifest and ICICLE.
+ * sizes read with qemu-img, its SHA-256, size and mtime recorded (the store verifies the entry
+ * with them whenever it is used), the package manifest parsed from kiln's report channel, and the
+ * disk moved (renamed, not copied) into the store with its build record, JSON manifest and
+ * ICICLE. An interrupt before the commit aborts the capture: no entry.
  */
+import { stat } from 'node:fs/promises';
 import { run } from '../core/run.js';
-import { KilnError } from '../core/errors.js';
+import { KilnError, interruptedError } from '../core/errors.js';
+import { sha256File } from '../core/hash.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { ImageSpec } from '../template/image-spec.js';
 import type { Store, BaseImage } from '../store/store.js';
@@ -43,15 +47,21 @@ export interface CaptureInput {
   tree: string;
   family?: string;
   release?: string;
+  signal?: AbortSignal;
 }
 
 export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
   const start = performance.now();
   // A clean image: refcounts settled after the lazy-refcount install, and checked.
-  await run('qemu-img', ['check', '-q', '-r', 'leaks', c.disk], { timeoutMs: 300_000 }).catch((error: unknown) => {
+  await run('qemu-img', ['check', '-q', '-r', 'leaks', c.disk], { timeoutMs: 300_000, signal: c.signal }).catch((error: unknown) => {
+    if (c.signal?.aborted) throw interruptedError(c.signal.reason);
     throw new KilnError('CAPTURE_FAILED', 'the installed disk is damaged (qemu-img check failed)', { cause: error, fault: 'external' });
   });
   const info = await imageInfo(c.disk);
+  const digest = await sha256File(c.disk, 'sha256', c.signal).catch((error: unknown) => {
+    throw c.signal?.aborted ? interruptedError(c.signal.reason) : error;
+  });
+  const file = await stat(c.disk);
   const packages = c.driver.packages(c.reportLines) ?? [];
   const record: BuildRecord = {
     id: c.id,
@@ -61,13 +71,14 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     createdAt: new Date().toISOString(),
     kilnVersion: KILN_VERSION,
     inputs: c.inputs,
-    disk: { file: 'disk.qcow2', format: 'qcow2', virtualSize: info['virtual-size'], actualSize: info['actual-size'] },
+    disk: { file: 'disk.qcow2', format: 'qcow2', virtualSize: info['virtual-size'], actualSize: info['actual-size'], bytes: file.size, sha256: digest, mtimeMs: file.mtimeMs },
     accelerator: c.accel,
     timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
     packages,
     installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release },
     logDir: c.logDir,
   };
+  if (c.signal?.aborted) throw interruptedError(c.signal.reason);
   return c.store.commit({
     diskFile: c.disk,
     record,

@@ -13,6 +13,7 @@ import type { CleanupStack } from '../core/cleanup.js';
 import { FileTail } from './file-tail.js';
 import { GuestMachine, type FailureReason, type MonitorInput, type MonitorOptions, type Stream, type Transition } from './guest-machine.js';
 import { wrapHypervisorError } from './hypervisor-errors.js';
+import { diskErrorOf } from './disk-full.js';
 
 /** The error code of each way a guest fails. */
 export const FAILURE_CODES: Record<FailureReason, string> = {
@@ -60,6 +61,7 @@ export class GuestRun {
   private readonly tails: FileTail[] = [];
   private readonly waiters: { states: GuestState[]; resolve: () => void; reject: (e: KilnError) => void }[] = [];
   private sampler?: NodeJS.Timeout;
+  private unlisten?: () => void;
   private releaseDomain?: () => void;
   private readonly onAbort = () => this.rejectAll(interruptedError(this.input.signal.reason));
   private readonly now: () => number;
@@ -85,6 +87,14 @@ export class GuestRun {
     this.startedAt = this.now();
     this.releaseDomain = input.cleanup.push(`domain ${domain.name}`, () => domain.destroy());
     for (const t of this.tails) t.start();
+    // A write that failed on the host pauses the guest (ENOSPC …): fail at once, saying where.
+    this.unlisten = domain.onLifecycle((e) => {
+      if (e.event !== 'suspended' || e.detail !== 'ioerror' || this.error) return;
+      void diskErrorOf(domain, input.spec).then((error) => {
+        this.input.emit({ type: 'guest', state: 'failed', domain: input.spec.name, detail: error.message });
+        this.rejectAll(error);
+      });
+    });
     void domain.waitForStop(input.signal).then(
       async (stop) => {
         await this.drain();
@@ -111,6 +121,7 @@ export class GuestRun {
   /** The domain stays (a captured install's disk is kept by the caller); the run stops watching. */
   async stop(options: { destroy: boolean }): Promise<void> {
     if (this.sampler) clearInterval(this.sampler);
+    this.unlisten?.();
     this.input.signal.removeEventListener('abort', this.onAbort);
     for (const t of this.tails) t.stop();
     if (options.destroy) await this.domain?.destroy().catch(() => {});

@@ -1,20 +1,23 @@
 /**
- * The install stage: resolved request → media (the driver reads the tree) → store key → (store
- * hit: done) → guest server, answer file, initrd with it, empty disk → transient guest watched to
- * power-off → captured disk and build record committed to the store. Every resource is on the
- * job's cleanup stack (in a scope of its own): a failure or an interrupt leaves no domain, no
- * temporary file and no store entry (the logs stay).
+ * The install stage: resolved request → media (the driver reads the tree) → store key → the key's
+ * lock (an identical build running now is waited for) → (store hit: done; a damaged entry is
+ * rebuilt) → guest server, answer file, work directory with kernel, initrd and empty disk →
+ * transient guest watched to power-off → captured disk and build record committed to the store.
+ * Every resource is on the job's cleanup stack (in a scope of its own): a failure or an interrupt
+ * leaves no domain, no temporary file and no store entry (the logs stay); an interrupt that comes
+ * once the entry is committed is reported as too late, never ignored.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildDomainXml, type DomainSpec } from '../../hypervisor/index.js';
-import { KilnError, isKilnError } from '../core/errors.js';
+import { KilnError, interruptedError, isKilnError } from '../core/errors.js';
 import { mediaCacheDir } from '../core/paths.js';
 import { rmrf } from '../core/fs.js';
 import { phase, type Timings } from '../core/phase.js';
 import { requireTools } from '../core/tools.js';
 import { shortId, type BaseImage } from '../store/store.js';
+import { keyedHash, storeSecret } from '../store/store-secret.js';
 import { parseTreeLocation, type GuestUrls } from '../installers/index.js';
 import { buildInputs, storeKey } from './build-key.js';
 import { buildLog } from './build-log.js';
@@ -22,6 +25,7 @@ import { captureDisk, createInstallDisk } from './capture.js';
 import { GuestUrlMap, isLoopbackUrl } from './guest-urls.js';
 import { startGuestServer, type Route } from './guest-server.js';
 import { installGuest } from './install-guest.js';
+import { checkDiskSize, prepareWorkDir } from './install-work.js';
 import type { ResolvedInstall } from './install-request.js';
 import { payloadIdentity } from './payload-identity.js';
 import type { JobResources } from './resources.js';
@@ -33,9 +37,10 @@ export interface BuildBaseResult {
   buildId: string;
 }
 
-function newBuildId(key: string): string {
+/** Unique even for identical builds started in the same second: time, key, and random bits. */
+export function newBuildId(key: string): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${shortId(key)}`;
+  return `${stamp}-${shortId(key)}-${randomBytes(3).toString('hex')}`;
 }
 
 export interface BuildHooks {
@@ -56,14 +61,43 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   const tree = parseTreeLocation(r.tree, ctx.cwd);
   const media = await phase('media', ctx.emit, () => driver.media({ tree, arch: r.arch, cacheDir: mediaCacheDir(ctx.env), emit: ctx.emit, signal: ctx.signal }), { timings });
   const payload = answer.payload ? await payloadIdentity(answer.payload.url, answer.payload.checksum, ctx.emit, ctx.signal) : undefined;
-  const inputs = buildInputs({ kickstartText: answer.keyText, media, payload, arch: r.arch, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
+  const secretsHmac = answer.secrets.length ? { hex: keyedHash(await storeSecret(store.dir), answer.secrets), count: answer.secrets.length } : undefined;
+  const inputs = buildInputs({ kickstartText: answer.keyText, secretsHmac, media, payload, arch: r.arch, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
   const id = storeKey(inputs);
-  const hit = await store.find(id);
-  if (hit) {
-    ctx.emit({ type: 'phase', phase: 'install', state: 'skip', detail: `store hit ${shortId(id)}: same inputs, no guest started` });
-    return { base: hit, storeHit: true, buildId: hit.record.logDir.split('/').pop() ?? shortId(id) };
+  const release = await store.lock(id, {
+    signal: ctx.signal,
+    what: `build of ${shortId(id)}`,
+    onWait: (h) => ctx.emit({ type: 'message', level: 'info', code: 'BUILD_WAITING', text: `waiting for the ${h.what ?? 'build'} with the same inputs (pid ${h.pid}): its base image will be this one` }),
+    onStale: (h) => ctx.emit({ type: 'message', level: 'info', code: 'LOCK_RECLAIMED', text: `took over the lock of ${shortId(id)} from a dead kiln run (pid ${h.pid})` }),
+  });
+  try {
+    const hit = await store.find(id);
+    if (hit && !hit.damaged) {
+      ctx.emit({ type: 'phase', phase: 'install', state: 'skip', detail: `store hit ${shortId(id)}: same inputs, no guest started` });
+      return { base: hit, storeHit: true, buildId: hit.record.logDir.split('/').pop() ?? shortId(id) };
+    }
+    if (hit?.damaged) ctx.emit({ type: 'message', level: 'warn', code: 'STORE_DAMAGED', text: `base image ${shortId(id)} is damaged (${hit.damaged}): building it again` });
+    return await install(r, res, { id, inputs, media, answer, timings }, hooks);
+  } finally {
+    await release();
   }
+}
 
+interface Keyed {
+  id: string;
+  inputs: ReturnType<typeof buildInputs>;
+  media: Awaited<ReturnType<ResolvedInstall['driver']['media']>>;
+  answer: ReturnType<ResolvedInstall['driver']['answerFile']>;
+  timings: Timings;
+}
+
+async function install(r: ResolvedInstall, res: JobResources, k: Keyed, hooks: BuildHooks): Promise<BuildBaseResult> {
+  const { ctx } = res;
+  const { driver, spec } = r;
+  const { id, inputs, media, answer, timings } = k;
+  const store = await res.store();
+  const tree = parseTreeLocation(r.tree, ctx.cwd);
+  await checkDiskSize(store.tmpDir, r.diskSizeBytes);
   const buildId = newBuildId(id);
   const logDir = store.logDir(buildId);
   await mkdir(logDir, { recursive: true });
@@ -74,7 +108,6 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   try {
     return await res.cleanup.scope(`install ${buildId}`, emit, async (cleanup) => {
       const work = join(store.tmpDir, buildId);
-      await mkdir(work, { recursive: true });
       cleanup.push(`work directory ${work}`, () => rmrf(work));
 
       const plan = driver.plan(media, answer);
@@ -91,9 +124,8 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
       const booted = answer.forGuest(guestUrls);
       await writeFile(join(logDir, 'kickstart.cfg'), booted.redactedText);
 
-      const initrd = join(work, 'initrd.img');
-      await writeFile(initrd, await driver.initrd(media, booted.text));
-      const disk = join(work, 'disk.qcow2');
+      const files = await prepareWorkDir({ dir: work, buildId, guest: await res.guestIdentity(), kernel: media.kernel.path, initrd: await driver.initrd(media, booted.text) });
+      const { initrd, disk } = files;
       await createInstallDisk(disk, r.diskSizeBytes, ctx.signal);
 
       const accel = await res.accelerator();
@@ -104,7 +136,7 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
         arch: r.arch,
         memoryMiB: r.memoryMiB,
         vcpus: r.vcpus,
-        boot: { kernel: media.kernel.path, initrd, cmdline: plan.cmdline({ repoUrl, extra: spec.kernelParams }) },
+        boot: { kernel: files.kernel, initrd, cmdline: plan.cmdline({ repoUrl, extra: spec.kernelParams }) },
         disks: [{ path: disk, format: 'qcow2', discard: 'unmap', cache: 'unsafe' }],
         network: { model: 'virtio' },
         serialLog: logs.console,
@@ -140,11 +172,12 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
           () =>
             captureDisk({
               store, id, disk, spec, driver, arch: r.arch, inputs, accel: accel.accel, timings, reportLines: guest.reportLines, logDir,
-              tree: tree.location, family: media.family, release: media.release,
+              tree: tree.location, family: media.family, release: media.release, signal: ctx.signal,
             }),
           { timings },
         );
         emit({ type: 'guest', state: 'captured', domain: domain.name, detail: `base image ${shortId(base.id)}` });
+        if (ctx.signal.aborted) throw tooLate(ctx.signal.reason, base);
         return { base, storeHit: false, buildId };
       } catch (error) {
         if (!r.keepFailed || !isKilnError(error)) throw error;
@@ -162,4 +195,14 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   } finally {
     await log.close();
   }
+}
+
+/** An interrupt that came after the entry was committed: the work is kept, and the user is told. */
+function tooLate(reason: unknown, base: BaseImage): KilnError {
+  const interrupt = interruptedError(reason);
+  return new KilnError(interrupt.code, `${interrupt.message}, too late: base image ${shortId(base.id)} was already captured`, {
+    fault: 'user',
+    exitCode: interrupt.exitCode,
+    hint: `It is in the store and complete (${base.disk}); the same build is now a store hit.`,
+  });
 }

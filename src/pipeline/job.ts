@@ -7,7 +7,8 @@
  * runs many of its steps through the scheduler.
  */
 import { withCleanup } from '../core/cleanup.js';
-import { usageError } from '../core/errors.js';
+import { KilnError, interruptedError, usageError } from '../core/errors.js';
+import { shortId } from '../store/store.js';
 import type { BaseImage } from '../store/store.js';
 import type { TargetsRecord } from '../targets/types.js';
 import { buildBaseImage } from './install-stage.js';
@@ -57,6 +58,15 @@ export async function runJob(request: JobRequest, ctx: JobContext): Promise<JobR
     if (request.test) result.test = await testStep(request.test, result.targets, res);
     // An image that failed its boot test is not published.
     if (request.publish && result.test?.passed !== false) result.published = await publishStep(request.publish, result.targets, res);
+    // An interrupt after the last step's work was done is said, not swallowed (exit 128 + signal).
+    if (ctx.signal.aborted) {
+      const interrupt = interruptedError(ctx.signal.reason);
+      throw new KilnError(interrupt.code, `${interrupt.message}, too late: the work was already done`, {
+        fault: 'user',
+        exitCode: interrupt.exitCode,
+        hint: result.base ? `Base image ${shortId(result.base.id)} is complete in the store${result.targets ? `; the outputs are in ${result.targets.recordFile}` : ''}.` : undefined,
+      });
+    }
     return result;
   });
 }

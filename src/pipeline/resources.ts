@@ -1,13 +1,16 @@
 /**
  * What the steps of one job share, each made at most once and only when a step needs it: the
  * accelerator choice (one probe), the libvirt connection (closed through the job's cleanup stack)
- * and the store. A drop runs many jobs over one JobResources.
+ * and whom QEMU runs as under it, and the store — opened once per run, which also reclaims the
+ * work directories of builds that died and says so. A drop runs many jobs over one JobResources.
  */
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import type { CleanupStack } from '../core/cleanup.js';
 import { KilnError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { openStore, type Store } from '../store/store.js';
+import { formatBytes } from '../core/units.js';
+import type { GuestIdentity } from './guest-access.js';
 import { chooseAccelerator, type Accelerator, type AccelMode } from './accel.js';
 
 export interface JobContext {
@@ -31,16 +34,18 @@ export class JobResources {
   readonly accelerator: () => Promise<Accelerator>;
   readonly hypervisor: () => Promise<Hypervisor>;
   readonly store: () => Promise<Store>;
+  readonly guestIdentity: () => Promise<GuestIdentity | undefined>;
 
   constructor(
     readonly ctx: JobContext,
     readonly cleanup: CleanupStack,
-    shared?: Pick<JobResources, 'accelerator' | 'hypervisor' | 'store'>,
+    shared?: Pick<JobResources, 'accelerator' | 'hypervisor' | 'store' | 'guestIdentity'>,
   ) {
     if (shared) {
       this.accelerator = shared.accelerator;
       this.hypervisor = shared.hypervisor;
       this.store = shared.store;
+      this.guestIdentity = shared.guestIdentity;
       return;
     }
     this.accelerator = once(() => chooseAccelerator(ctx.emit, ctx.accel));
@@ -55,9 +60,14 @@ export class JobResources {
       cleanup.push('libvirt connection', () => hv.close());
       return hv;
     });
+    this.guestIdentity = once(async () => (await this.hypervisor()).guestIdentity().catch(() => undefined));
     this.store = once(async () => {
       const store = openStore(ctx.storeDir);
       await store.init();
+      for (const r of await store.reclaim()) {
+        const who = r.owner ? `${r.owner.what ?? 'a kiln run'} (pid ${r.owner.pid}, no longer running)` : 'an older kiln run';
+        ctx.emit({ type: 'message', level: 'info', code: 'WORK_RECLAIMED', text: `reclaimed ${formatBytes(r.bytes)}: the work directory ${r.dir} of ${who}` });
+      }
       return store;
     });
   }

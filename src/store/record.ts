@@ -27,7 +27,16 @@ export interface BuildRecord {
   createdAt: string;
   kilnVersion: string;
   inputs: InputHash[];
-  disk: { file: string; format: 'qcow2' | 'raw'; virtualSize: number; actualSize: number };
+  disk: {
+    file: string;
+    format: 'qcow2' | 'raw';
+    virtualSize: number;
+    actualSize: number;
+    /** The file as captured, to verify the entry when it is used (absent in records of older kiln). */
+    bytes?: number;
+    sha256?: string;
+    mtimeMs?: number;
+  };
   accelerator: 'kvm' | 'tcg';
   /** Milliseconds per phase, in order. */
   timings: { phase: string; ms: number }[];

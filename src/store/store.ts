@@ -1,14 +1,24 @@
 /**
  * The content-addressed store of base images. An entry is a directory images/<key>/ holding the
  * captured disk (read-only), record.json and the package manifests. Entries appear atomically:
- * everything is staged in tmp/ and renamed into place, so a failed build leaves no entry.
+ * everything is staged in tmp/ and renamed into place, so a failed build leaves no entry. An
+ * entry is checked whenever it is used (entry-check.ts): a damaged one is reported, refused as a
+ * base, and replaced by the next build of the same inputs.
+ *
+ * Modes: the store and tmp/ are 0711 (QEMU, which libvirt may run as its own user, must reach
+ * the work directories in tmp/; nobody else may list them), images/, logs/ and locks/ 0700, the
+ * store's secret 0600, each work directory 0700 (see install-work.ts for the group QEMU needs).
  */
-import { chmod, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { KilnError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/atomic.js';
+import { rmrf } from '../core/fs.js';
+import { OWNER_FILE, writeOwnerFile } from '../core/owner.js';
+import { entryDamage } from './entry-check.js';
+import { lockKey, type KeyLockOptions } from './key-lock.js';
 import type { BuildRecord } from './record.js';
+import { reclaimDead, type Reclaimed } from './work-dirs.js';
 
 export interface BaseImage {
   id: string;
@@ -16,6 +26,8 @@ export interface BaseImage {
   /** Path of the captured disk (qcow2, read-only). */
   disk: string;
   record: BuildRecord;
+  /** What is wrong with the entry (its disk missing, changed …); undefined when sound. */
+  damaged?: string;
 }
 
 export interface CommitInput {
@@ -48,9 +60,12 @@ export class Store {
 
   async init(): Promise<void> {
     try {
-      await mkdir(this.imagesDir, { recursive: true });
-      await mkdir(this.tmpDir, { recursive: true });
-      await mkdir(join(this.dir, 'logs'), { recursive: true });
+      await mkdir(this.dir, { recursive: true, mode: 0o711 });
+      await mkdir(this.imagesDir, { recursive: true, mode: 0o700 });
+      await mkdir(this.tmpDir, { recursive: true, mode: 0o711 });
+      await mkdir(join(this.dir, 'logs'), { recursive: true, mode: 0o700 });
+      // Earlier kiln made tmp/ 0755: nobody but kiln (and QEMU passing through) looks inside.
+      await chmod(this.tmpDir, 0o711);
     } catch (error) {
       throw new KilnError('STORE_UNWRITABLE', `cannot create the store at ${this.dir}`, {
         cause: error,
@@ -60,24 +75,36 @@ export class Store {
     }
   }
 
-  /** The entry with exactly this key, if present and complete. */
+  /** Removes work directories of builds that died (SIGKILL, power loss); returns what went. */
+  reclaim(): Promise<Reclaimed[]> {
+    return reclaimDead(this.tmpDir);
+  }
+
+  /** Waits until no other build of `key` runs (see key-lock.ts); returns the release function. */
+  lock(key: string, options: KeyLockOptions = {}): Promise<() => Promise<void>> {
+    return lockKey(join(this.dir, 'locks'), key, options);
+  }
+
+  /** The entry with exactly this key, checked (`damaged` says what is wrong), if present. */
   async find(id: string): Promise<BaseImage | undefined> {
     const dir = join(this.imagesDir, id);
     let record: BuildRecord;
     try {
       record = JSON.parse(await readFile(join(dir, 'record.json'), 'utf8')) as BuildRecord;
-    } catch {
-      return undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        // A directory without its record is a damaged entry too (one that was being removed, say).
+        const present = await readdir(dir).then(() => true, () => false);
+        return present ? { id, dir, disk: join(dir, 'disk.qcow2'), record: emptyRecord(id, dir), damaged: 'its record.json is missing' } : undefined;
+      }
+      return { id, dir, disk: join(dir, 'disk.qcow2'), record: emptyRecord(id, dir), damaged: 'its record.json cannot be read' };
     }
     const disk = join(dir, record.disk.file);
-    try {
-      await stat(disk);
-    } catch {
-      return undefined;
-    }
-    return { id, dir, disk, record };
+    const damaged = await entryDamage(disk, record);
+    return { id, dir, disk, record, ...(damaged ? { damaged } : {}) };
   }
 
+  /** Every entry, damaged ones included, oldest first. */
   async list(): Promise<BaseImage[]> {
     let names: string[];
     try {
@@ -89,8 +116,8 @@ export class Store {
     return found.filter((b): b is BaseImage => b !== undefined).sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
   }
 
-  /** Looks an image up by its id or a unique prefix of it (at least 4 characters). */
-  async resolve(idOrPrefix: string): Promise<BaseImage> {
+  /** Looks an entry up by its id or a unique prefix of it (at least 4 characters), damaged or not. */
+  async lookup(idOrPrefix: string): Promise<BaseImage> {
     const wanted = idOrPrefix.toLowerCase();
     if (!/^[0-9a-f]{4,64}$/.test(wanted)) {
       throw new KilnError('STORE_BAD_ID', `'${idOrPrefix}' is not a base image id`, {
@@ -114,35 +141,58 @@ export class Store {
     return matches[0]!;
   }
 
-  /** Moves a finished disk and its record into the store, atomically. */
+  /** The sound entry for an id or prefix: a damaged one is refused, saying what is wrong. */
+  async resolve(idOrPrefix: string): Promise<BaseImage> {
+    const found = await this.lookup(idOrPrefix);
+    if (found.damaged) {
+      throw new KilnError('STORE_DAMAGED', `base image ${shortId(found.id)} is damaged: ${found.damaged}`, {
+        fault: 'external',
+        hint: `Rebuild it (the same 'kiln build' replaces it), or remove it: kiln images rm ${shortId(found.id)}.`,
+      });
+    }
+    return found;
+  }
+
+  /** Moves a finished disk and its record into the store, atomically; a damaged entry of the key is replaced. */
   async commit(input: CommitInput): Promise<BaseImage> {
     const id = input.record.id;
     const existing = await this.find(id);
-    if (existing) return existing;
+    if (existing && !existing.damaged) return existing;
     await this.init();
-    const staging = join(this.tmpDir, `${id}.${process.pid}.${randomBytes(4).toString('hex')}`);
-    await mkdir(staging);
+    const staging = join(this.tmpDir, `${id.slice(0, 16)}.commit.${process.pid}.${Date.now().toString(36)}`);
+    await mkdir(staging, { mode: 0o700 });
+    await writeOwnerFile(join(staging, OWNER_FILE), `commit ${shortId(id)}`);
     try {
       const disk = join(staging, input.record.disk.file);
       await rename(input.diskFile, disk);
       await chmod(disk, 0o444);
       for (const [name, content] of Object.entries(input.files ?? {})) await writeFileAtomic(join(staging, name), content);
       await writeFileAtomic(join(staging, 'record.json'), JSON.stringify(input.record, null, 2) + '\n');
+      await rm(join(staging, OWNER_FILE));
       const dir = join(this.imagesDir, id);
+      if (existing?.damaged) await rmrf(dir);
       await rename(staging, dir);
       return { id, dir, disk: join(dir, input.record.disk.file), record: input.record };
     } catch (error) {
-      await rm(staging, { recursive: true, force: true });
+      await rmrf(staging);
       throw new KilnError('STORE_COMMIT_FAILED', `could not add base image ${shortId(id)} to the store`, { cause: error });
     }
   }
 
-  /** Removes an entry (its logs stay). */
-  async remove(id: string): Promise<void> {
+  /** Removes an entry and, with `logs`, the logs of the build that made it. */
+  async remove(id: string, options: { logs?: boolean } = {}): Promise<void> {
     const dir = join(this.imagesDir, id);
-    await chmod(join(dir), 0o755).catch(() => {});
-    await rm(dir, { recursive: true, force: true });
+    const record = await readFile(join(dir, 'record.json'), 'utf8').then((t) => JSON.parse(t) as BuildRecord).catch(() => undefined);
+    await rmrf(dir);
+    if (options.logs && record?.logDir?.startsWith(join(this.dir, 'logs'))) await rmrf(record.logDir);
   }
+}
+
+function emptyRecord(id: string, dir: string): BuildRecord {
+  return {
+    id, name: '?', arch: 'x86_64', createdAt: '', kilnVersion: '', inputs: [], accelerator: 'tcg', timings: [], packages: [],
+    disk: { file: 'disk.qcow2', format: 'qcow2', virtualSize: 0, actualSize: 0 }, installer: { driver: '', tree: '' }, logDir: dir,
+  };
 }
 
 export function openStore(dir: string): Store {

@@ -68,9 +68,9 @@ describe('kiln ks validate', () => {
     expect(r.stderr).toContain(message);
   });
 
-  it('a missing file: exit 1 with KS_READ', async () => {
+  it('a missing file: a usage error (exit 2) with KS_READ, like a missing tree', async () => {
     const r = await runCli(['ks', 'validate', 'nope.ks'], { cwd });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('kiln: error [KS_READ]: nope.ks: cannot read kickstart nope.ks: no such file');
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rm, stat, truncate, utimes, writeFile } from 'node:fs/promises';
+import { sha256 } from '../../src/core/hash.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, shortId, type Store } from '../../src/store/store.js';
@@ -31,7 +32,10 @@ async function commit(id: string, createdAt?: string) {
   const disk = join(store.tmpDir, `d-${id.slice(0, 6)}`);
   await store.init();
   await writeFile(disk, 'disk');
-  return store.commit({ diskFile: disk, record: record(id, createdAt), files: { 'manifest.json': '[]' } });
+  const info = await stat(disk);
+  const r = record(id, createdAt);
+  r.disk = { ...r.disk, bytes: info.size, sha256: sha256('disk'), mtimeMs: info.mtimeMs };
+  return store.commit({ diskFile: disk, record: r, files: { 'manifest.json': '[]' } });
 }
 
 beforeEach(async () => {
@@ -74,11 +78,46 @@ describe('Store', () => {
     expect(isKilnError(error) && error.usage).toBe(usage);
   });
 
-  it('ignores half-made entries (no disk, no record)', async () => {
-    await commit(A);
-    await rm(join(dir, 'images', A, 'disk.qcow2'), { force: true });
-    expect(await store.find(A)).toBeUndefined();
-    expect(await store.list()).toEqual([]);
+  it.each([
+    ['its disk deleted', async (disk: string) => rm(disk, { force: true }), 'its disk is missing'],
+    ['its disk truncated', async (disk: string) => {
+      await chmod(disk, 0o644);
+      await truncate(disk, 2);
+    }, 'its disk is 2 bytes, 4 were captured'],
+    ['its disk rewritten, same size', async (disk: string) => {
+      await chmod(disk, 0o644);
+      await writeFile(disk, 'DISK');
+    }, 'its disk changed since it was captured (checksum differs)'],
+  ])('an entry with %s is reported damaged, refused as a base, and replaced by the next commit', async (_what, damage, why) => {
+    const base = await commit(A);
+    await damage(base.disk);
+    expect((await store.find(A))!.damaged).toBe(why);
+    expect((await store.list()).map((b) => [b.id, b.damaged])).toEqual([[A, why]]);
+    await expect(store.resolve('aaaa')).rejects.toMatchObject({ code: 'STORE_DAMAGED', message: `base image ${shortId(A)} is damaged: ${why}` });
+    const again = await commit(A);
+    expect(again.damaged).toBeUndefined();
+    expect((await store.find(A))!.damaged).toBeUndefined();
+  });
+
+  it('a sound entry costs a stat: the same mtime and size are not hashed again', async () => {
+    const base = await commit(A);
+    const before = await stat(base.disk);
+    await chmod(base.disk, 0o400);
+    await utimes(base.disk, before.atime, before.mtime);
+    expect((await store.find(A))!.damaged).toBeUndefined();
+  });
+
+  it('removes an entry with its logs', async () => {
+    const logs = join(dir, 'logs', 'build-1');
+    await mkdir(logs, { recursive: true });
+    await writeFile(join(logs, 'console.log'), 'x');
+    await store.init();
+    const disk = join(store.tmpDir, 'd');
+    await writeFile(disk, 'disk');
+    await store.commit({ diskFile: disk, record: { ...record(B), logDir: logs } });
+    await store.remove(B, { logs: true });
+    expect(await store.find(B)).toBeUndefined();
+    expect(await readdir(join(dir, 'logs'))).toEqual([]);
   });
 
   it('leaves nothing behind when a commit fails', async () => {

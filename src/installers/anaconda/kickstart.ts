@@ -26,7 +26,8 @@ export function installKickstart(spec: ImageSpec): AnacondaKickstart {
   const url = live ? getOption(live, '--url') : undefined;
   const checksum = live ? getOption(live, '--checksum') : undefined;
   return {
-    keyText: base.text,
+    keyText: base.redactedText,
+    secrets: base.secrets,
     warnings: base.warnings,
     payload: typeof url === 'string' ? { url, checksum: typeof checksum === 'string' ? checksum : undefined } : undefined,
     cmdlineMode: getCommand(spec.kickstart, 'cmdline') !== undefined,

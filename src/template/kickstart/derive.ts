@@ -7,7 +7,7 @@
 import { KilnError } from '../../core/errors.js';
 import { cloneDocument, renderKickstart, type KickstartDocument } from './document.js';
 import { addCommand, appendSectionText, findCommands, getOption, mapUrls, setCommand, type UrlSite } from './edit.js';
-import { redactKickstart } from './redact.js';
+import { redactWithSecrets } from './redact.js';
 import { END_ACTIONS } from './syntax/installer.js';
 
 export interface RootPassword {
@@ -29,6 +29,8 @@ export interface DerivedKickstart {
   text: string;
   /** The same text with passwords and other secrets replaced by REDACTED (for the build log). */
   redactedText: string;
+  /** The secret values REDACTED stands for, in order (hashed into the store key only keyed). */
+  secrets: string[];
   /** One line per change kiln made to what the user wrote. */
   warnings: string[];
 }
@@ -84,5 +86,6 @@ export function deriveInstallKickstart(source: KickstartDocument, options: Deriv
   for (const post of options.posts ?? []) appendSectionText(doc, post);
   if (options.mapUrl) mapUrls(doc, options.mapUrl);
 
-  return { text: renderKickstart(doc), redactedText: renderKickstart(redactKickstart(doc)), warnings };
+  const redacted = redactWithSecrets(doc);
+  return { text: renderKickstart(doc), redactedText: renderKickstart(redacted.doc), secrets: redacted.secrets, warnings };
 }

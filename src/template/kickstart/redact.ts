@@ -15,7 +15,10 @@ export const REDACTION_MARKER = 'REDACTED';
 const REALM_SECRET = '--one-time-password';
 const URL_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i;
 
-function redactFreeform(node: CommandNode): boolean {
+/** The secret values a redaction removed, in order (the store key hashes them, keyed). */
+type Found = string[];
+
+function redactFreeform(node: CommandNode, found: Found): boolean {
   if (node.name !== 'realm') return false;
   let changed = false;
   for (let i = 0; i < node.args.length; i++) {
@@ -23,39 +26,48 @@ function redactFreeform(node: CommandNode): boolean {
     const eq = w.indexOf('=');
     const name = eq >= 0 ? w.slice(0, eq) : w;
     if (name.length < 4 || !REALM_SECRET.startsWith(name)) continue;
-    if (eq >= 0) node.args[i] = `${name}=${REDACTION_MARKER}`;
-    else if (node.args[i + 1] !== undefined) node.args[++i] = REDACTION_MARKER;
+    if (eq >= 0) {
+      found.push(w.slice(eq + 1));
+      node.args[i] = `${name}=${REDACTION_MARKER}`;
+    } else if (node.args[i + 1] !== undefined) {
+      found.push(node.args[i + 1]!);
+      node.args[++i] = REDACTION_MARKER;
+    }
     changed = true;
   }
   return changed;
 }
 
-function redactCommand(node: CommandNode): boolean {
+function redactCommand(node: CommandNode, found: Found): boolean {
   const spec = lookupCommand(node.name);
   if (!spec) return false;
-  if (spec.freeform) return redactFreeform(node);
+  if (spec.freeform) return redactFreeform(node, found);
+  const replace = (at: number, value: string) => {
+    found.push(node.args[at]!);
+    node.args[at] = value;
+  };
   const hasSecretWords = (spec.secretArgs?.length ?? 0) > 0;
   let changed = false;
   for (const item of scanArgs(node.args, commandOptions(node.name))) {
     if (item.kind === 'option') {
       if (item.option.secret) {
-        if (item.count === 2) node.args[item.index + 1] = REDACTION_MARKER;
-        else if (item.explicit) node.args[item.index] = `${node.args[item.index]!.slice(0, node.args[item.index]!.indexOf('='))}=${REDACTION_MARKER}`;
+        if (item.count === 2) replace(item.index + 1, REDACTION_MARKER);
+        else if (item.explicit) replace(item.index, `${node.args[item.index]!.slice(0, node.args[item.index]!.indexOf('='))}=${REDACTION_MARKER}`);
         changed = true;
       } else if (typeof item.value === 'string' && URL_CREDENTIALS.test(item.value)) {
         const at = item.count === 2 ? item.index + 1 : item.index;
-        node.args[at] = node.args[at]!.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, `$1${REDACTION_MARKER}@`);
+        replace(at, node.args[at]!.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/i, `$1${REDACTION_MARKER}@`));
         changed = true;
       }
     } else if (item.kind === 'positional') {
       // Every word of rootpw/sshpw/key is the secret (sshpw joins several into one password).
       if (hasSecretWords) {
-        node.args[item.index] = REDACTION_MARKER;
+        replace(item.index, REDACTION_MARKER);
         changed = true;
       }
     } else if (hasSecretWords && item.kind !== 'missing-value') {
       // A word that looks like an option but is none may be the password itself (`rootpw -x`).
-      node.args[item.index] = REDACTION_MARKER;
+      replace(item.index, REDACTION_MARKER);
       changed = true;
     }
   }
@@ -63,13 +75,19 @@ function redactCommand(node: CommandNode): boolean {
 }
 
 export function redactKickstart(doc: KickstartDocument): KickstartDocument {
+  return redactWithSecrets(doc).doc;
+}
+
+/** The redacted copy and the secret values it removed (in document order). */
+export function redactWithSecrets(doc: KickstartDocument): { doc: KickstartDocument; secrets: string[] } {
   const copy = cloneDocument(doc);
+  const secrets: Found = [];
   for (const node of copy.nodes) {
     if (node.kind !== 'command') continue;
-    if (redactCommand(node)) {
+    if (redactCommand(node, secrets)) {
       node.raw = undefined;
       node.comment = undefined;
     }
   }
-  return copy;
+  return { doc: copy, secrets };
 }
