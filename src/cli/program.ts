@@ -19,6 +19,9 @@ function collectRepeatable(value: string, previous: string[] | undefined): strin
 
 function addCommand(parent: Command, spec: CommandSpec, found: { invocation?: Invocation }): void {
   const cmd = parent.command(spec.name).description(spec.summary);
+  // A command that runs itself and has subcommands (`kiln images`, `kiln images rm`): its options
+  // are read before the subcommand only, so `kiln images rm ID --store S` gives --store to rm.
+  if (spec.action && spec.subcommands?.length) cmd.enablePositionalOptions();
   for (const a of spec.args ?? []) cmd.argument(a);
   for (const o of spec.options ?? []) {
     // A default is shown in the help but never filled in: an option the user did not give stays
@@ -59,6 +62,8 @@ export function parseArgv(commands: CommandSpec[], argv: string[], write: (s: st
   const program = new Command('kiln')
     .description('VM-isolated OS image builder')
     .version(KILN_VERSION, '--version')
+    // Each command's options belong to it (see addCommand: `kiln images rm ID --store S`).
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} });

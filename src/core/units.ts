@@ -21,12 +21,12 @@ export function parseSize(text: string, what = 'size'): number {
   return bytes;
 }
 
-const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600 };
+const DURATION_UNITS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
 
-/** Seconds from "300", "20s", "5m", "1h". */
+/** Seconds from "300", "20s", "5m", "1h", "7d". */
 export function parseDuration(text: string, what = 'duration'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*$/.exec(text);
-  if (!m) throw usageError(`invalid ${what} '${text}'`, 'Use seconds, or a number with s, m or h: 300, 20s, 5m.');
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$/.exec(text);
+  if (!m) throw usageError(`invalid ${what} '${text}'`, 'Use seconds, or a number with s, m, h or d: 300, 20s, 5m, 7d.');
   const seconds = Number(m[1]) * DURATION_UNITS[m[2]!]!;
   if (seconds <= 0) throw usageError(`invalid ${what} '${text}': must be greater than zero`);
   return seconds;

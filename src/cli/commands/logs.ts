@@ -24,7 +24,7 @@ async function findLogDir(storeDir: string, id: string): Promise<string> {
   const builds = await readdir(logsRoot).catch(() => [] as string[]);
   const byBuild = builds.filter((b) => b === id || b.startsWith(id));
   if (byBuild.length === 1) return join(logsRoot, byBuild[0]!);
-  return (await store.resolve(id)).record.logDir;
+  return (await store.lookup(id)).record.logDir;
 }
 
 export const logsCommand: CommandSpec = {
