@@ -48,20 +48,43 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${need_update:-0}" = 1 ]; then
   fi
 fi
 
-# As root kiln talks to qemu:///system (libvirt has no per-user session daemon for root). QEMU
-# runs as root there: the default libvirt-qemu user cannot read images under root's cache dir,
-# and without access to /dev/kvm libvirt re-probes QEMU's capabilities on every domain start
-# (~48 s instead of ~0.4 s).
-conf=/etc/libvirt/qemu.conf
-if ! grep -qx 'user = "root"' "$conf"; then
-  printf '\n# set by kiln scripts/setup-host.sh\nuser = "root"\ngroup = "root"\n' >> "$conf"
+# As root kiln talks to qemu:///system, whose QEMU runs as libvirt's own user (libvirt-qemu), not
+# root: libvirt hands that user each guest's disk, kernel and initrd while it runs, and kiln keeps
+# them where it can pass (root's store is /var/lib/kiln/store; work directories are 0710 with
+# QEMU's group). An older kiln set-up appended `user = "root"` to qemu.conf, running every QEMU of
+# the host as root: that is taken out again. No setting of libvirt's needs to change.
+conf=${KILN_QEMU_CONF:-/etc/libvirt/qemu.conf}
+if grep -q '^# set by kiln scripts/setup-host.sh$' "$conf"; then
+  sed -i '/^# set by kiln scripts\/setup-host.sh$/,/^group = "root"$/d' "$conf"
+  echo "setup-host: removed the user = \"root\" lines an older kiln set-up added to $conf"
   restart=1
 fi
 
-# No systemd here: start the daemons by hand when they are not running.
+# libvirt re-probes QEMU's capabilities on every domain start (~50 s each, measured) when its QEMU
+# user cannot open /dev/kvm, even where KVM itself does not work. Debian's udev rule gives
+# /dev/kvm to the kvm group, 0660; without udev (containers) the node may lack it: set it the same
+# way, and make sure libvirt's QEMU user is in that group (libvirt-daemon-system's own set-up).
+if [ -e /dev/kvm ]; then
+  if [ "$(stat -c %G:%a /dev/kvm)" != "kvm:660" ]; then
+    chgrp kvm /dev/kvm && chmod 0660 /dev/kvm
+    echo "setup-host: /dev/kvm is now root:kvm 0660 (as udev sets it)"
+  fi
+  id -nG libvirt-qemu 2>/dev/null | tr ' ' '\n' | grep -qx kvm || { usermod -aG kvm libvirt-qemu; restart=1; }
+fi
+
+# Root's default store (see src/core/paths.ts): QEMU must be able to pass /var/lib/kiln.
+install -d -m 0755 /var/lib/kiln
+
+# No systemd here: start the daemons by hand when they are not running. A changed qemu.conf needs
+# a restart of libvirtd, which breaks the connections of builds running now: done only when no
+# guest runs, otherwise left to the operator (kiln doctor warns while QEMU still runs as root).
 if [ "${restart:-0}" = 1 ] && pgrep -x libvirtd >/dev/null; then
-  pkill -x libvirtd || true
-  for _ in $(seq 50); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
+  if [ -n "$(virsh -c qemu:///system list --name 2>/dev/null | grep -v '^$')" ]; then
+    echo "setup-host: guests are running: restart libvirtd yourself once they are done (kill it, then libvirtd -d)" >&2
+  else
+    pkill -x libvirtd || true
+    for _ in $(seq 50); do pgrep -x libvirtd >/dev/null || break; sleep 0.1; done
+  fi
 fi
 pgrep -x virtlogd >/dev/null || virtlogd -d
 pgrep -x libvirtd >/dev/null || libvirtd -d

@@ -7,6 +7,8 @@ import { openHypervisor } from '../../hypervisor/index.js';
 import { runUnchecked } from '../core/run.js';
 import { findOnPath, HOST_TOOLS, versionArgs, type HostTool } from '../core/tools.js';
 import { hypervisorRunner } from './accel.js';
+import { qemuChecks } from './doctor-qemu.js';
+import { openStore, shortId } from '../store/store.js';
 import { probeAccelerator } from '../../hypervisor/index.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -64,6 +66,7 @@ export async function runChecks(options: { connect?: string; storeDir: string })
     try {
       const domains = await hv.listDomains();
       checks.push({ name: 'libvirt', status: 'ok', detail: `${hv.uri} answers (${domains.length} domain${domains.length === 1 ? '' : 's'})` });
+      checks.push(...(await qemuChecks(hv, options.storeDir)));
     } finally {
       await hv.close();
     }
@@ -75,6 +78,17 @@ export async function runChecks(options: { connect?: string; storeDir: string })
     await mkdir(options.storeDir, { recursive: true });
     await access(options.storeDir, constants.W_OK);
     checks.push({ name: 'store', status: 'ok', detail: `${options.storeDir} is writable` });
+    const damaged = (await openStore(options.storeDir).list()).filter((b) => b.damaged);
+    checks.push(
+      damaged.length
+        ? {
+            name: 'store entries',
+            status: 'warn',
+            detail: damaged.map((b) => `${shortId(b.id)} ${b.record.name} ${b.record.arch}: ${b.damaged}`).join('; '),
+            hint: "The same 'kiln build' replaces a damaged entry; 'kiln images prune' removes them.",
+          }
+        : { name: 'store entries', status: 'ok', detail: 'every base image is sound (size, checksum)' },
+    );
   } catch (error) {
     checks.push({ name: 'store', status: 'fail', detail: `${options.storeDir}: ${(error as Error).message}`, hint: 'Give a writable directory with --store.' });
   }

@@ -9,7 +9,7 @@ import { copyFile, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
-import { claimWorkDir } from '../store/work-dirs.js';
+import { claimWorkDir } from '../core/work-dirs.js';
 import { checkGuestCanReach, openToGuest, type GuestIdentity } from './guest-access.js';
 
 /** Refuses a disk larger than the free space of the store's file system (the install may fill it). */

@@ -18,7 +18,7 @@ import { OWNER_FILE, writeOwnerFile } from '../core/owner.js';
 import { entryDamage } from './entry-check.js';
 import { lockKey, type KeyLockOptions } from './key-lock.js';
 import type { BuildRecord } from './record.js';
-import { reclaimDead, type Reclaimed } from './work-dirs.js';
+import { reclaimDead, type Reclaimed } from '../core/work-dirs.js';
 
 export interface BaseImage {
   id: string;

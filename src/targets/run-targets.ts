@@ -6,6 +6,9 @@
  * output is ever left under a final name.
  */
 import { access, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { OWNER_FILE, writeOwnerFile } from '../core/owner.js';
+import { formatBytes } from '../core/units.js';
+import { reclaimDead } from '../core/work-dirs.js';
 import { dirname, join } from 'node:path';
 import { tempSibling } from '../core/atomic.js';
 import { inScope, type CleanupStack } from '../core/cleanup.js';
@@ -118,6 +121,10 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
     `the ${plans.map((p) => p.name).join(', ')} target${plans.length > 1 ? 's' : ''}`,
   );
   const createdDir = await ensureWritableDir(outDir);
+  // Work directories of target runs that died (SIGKILL) in this output directory: gone, and said.
+  for (const r of await reclaimDead(outDir, (name) => name.startsWith('.kiln-targets-'))) {
+    emit({ type: 'message', level: 'info', code: 'WORK_RECLAIMED', text: `reclaimed ${formatBytes(r.bytes)}: the work directory ${r.dir} of ${r.owner?.what ?? 'an older kiln run'}${r.owner ? ` (pid ${r.owner.pid}, no longer running)` : ''}` });
+  }
 
   const existing = await readRecordFile(outDir);
   const done: TargetOutput[] = [];
@@ -147,6 +154,7 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
     await inScope(input.cleanup, `targets of ${stem}`, emit, async (stack) => {
       if (groups.size === 0) return;
       const workDir = await mkdtemp(join(outDir, '.kiln-targets-'));
+      await writeOwnerFile(join(workDir, OWNER_FILE), `targets of ${base.id.slice(0, 12)}`);
       stack.push(`work directory ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
       let n = 0;
       for (const group of groups.values()) {

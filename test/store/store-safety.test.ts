@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { currentOwner, OWNER_FILE } from '../../src/core/owner.js';
 import { lockKey } from '../../src/store/key-lock.js';
 import { keyedHash, storeSecret } from '../../src/store/store-secret.js';
-import { claimWorkDir, reclaimDead } from '../../src/store/work-dirs.js';
+import { claimWorkDir, reclaimDead } from '../../src/core/work-dirs.js';
 import { choosePrune } from '../../src/store/prune.js';
 import type { BaseImage } from '../../src/store/store.js';
 

@@ -8,6 +8,7 @@ import { accelOption, connectOption, jobContext, storeOption, type JobFlags } fr
 import { describeOutputs, outOption, targetOption, targetsRequest, targetTuningOptions, type TargetFlags } from './target-options.js';
 import { testOptions, testRequest, type TestFlags } from './test.js';
 import { formatReport } from '../../testing/report.js';
+import { readSecretVars, SECRET_HELP } from '../secret-vars.js';
 
 /** Shown in --help; applied by the pipeline only where neither the flags nor the input say anything. */
 const DEFAULTS = { arch: 'x86_64', diskSize: '10G', memory: '2048', vcpus: '2', stallTimeout: '300', timeout: '3h' };
@@ -18,6 +19,7 @@ interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'ti
   template?: string;
   release?: string;
   var?: string[];
+  secret?: string[];
   syntax?: string;
   tree?: string;
   arch?: string;
@@ -47,14 +49,16 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 }
 
 /** The install request: only what the user gave (a TDL's arch or disk size is not overridden by a default). */
-function installRequest(file: string | undefined, f: BuildFlags): InstallRequest {
+function installRequest(file: string | undefined, f: BuildFlags, secrets: Record<string, string>): InstallRequest {
+  const variables = parseVars(f.var);
+  for (const name of Object.keys(secrets)) if (name in variables) throw usageError(`${name} is given both as --var and as --secret`);
   return {
     file,
     kickstart: f.kickstart,
     template: f.template,
     release: f.release,
     syntax: f.syntax,
-    variables: parseVars(f.var),
+    variables: { ...variables, ...secrets },
     arch: f.arch,
     tree: f.tree,
     diskSize: f.diskSize,
@@ -76,7 +80,8 @@ export const buildCommand = defineCommand<BuildFlags>({
     { flags: '--kickstart <file>', description: 'kickstart to install (merged over a TDL or --template when one is given; it wins)' },
     { flags: '--template <name>', description: 'a shipped guest template (guest-templates/), e.g. fedora-cloud' },
     { flags: '--release <version>', description: 'release for --template, e.g. 19' },
-    { flags: '--var <name=value>', description: 'a guest-template variable (repeatable)', repeatable: true },
+    { flags: '--var <name=value>', description: 'a guest-template variable (repeatable); use --secret for passwords', repeatable: true },
+    { flags: '--secret <name=@file|name=->', description: SECRET_HELP, repeatable: true },
     { flags: '--syntax <version>', description: 'kickstart syntax to validate against, e.g. F19, RHEL7' },
     { flags: '--tree <url|dir>', description: 'install tree: an http(s) URL or a local directory (.treeinfo, images/pxeboot)' },
     { flags: '--arch <arch>', description: "x86_64 or i686 (i386); a TDL's <arch> when not given", default: DEFAULTS.arch },
@@ -102,11 +107,13 @@ export const buildCommand = defineCommand<BuildFlags>({
     'kiln build --kickstart cloud.ks --tree ./tree --arch i686 --disk-size 6G --json',
     'kiln build fedora-19-cloud.tdl --tree ./tree',
     'kiln build --template fedora-cloud --release 19 --tree ./tree --var liveimg_url=http://127.0.0.1:8000/rootfs.tar.gz',
+    'kiln build --template fedora-cloud --release 19 --tree ./tree --secret root_password=@/run/secrets/rootpw',
+    'pass show build/root | kiln build --template fedora-cloud --release 19 --tree ./tree --secret root_password=-',
     'kiln build --kickstart cloud.ks --tree ./tree --arch i686 --target openstack,raw-tar-xz --out ./out',
   ],
   async action(args, flags, ctx) {
     // Every flag is checked before anything is installed; the targets run on the captured base.
-    const install = installRequest(args[0], flags);
+    const install = installRequest(args[0], flags, await readSecretVars(flags.secret, { cwd: ctx.cwd }));
     const targets = targetsRequest(flags, false);
     if (flags.test && !targets) throw usageError('--test needs targets to test', 'Add --target … --out DIR.');
     const test = flags.test ? await testRequest({ ...flags, arch: undefined, timeout: undefined, memory: undefined }) : undefined;

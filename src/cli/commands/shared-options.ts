@@ -7,7 +7,7 @@ import type { JobContext } from '../../pipeline/resources.js';
 
 export const storeOption: OptionSpec = {
   flags: '--store <dir>',
-  description: 'the base image store (default: $KILN_STORE or <cache>/kiln/store)',
+  description: 'the base image store (default: $KILN_STORE, else /var/lib/kiln/store as root, else <cache>/kiln/store)',
 };
 
 export const connectOption: OptionSpec = {

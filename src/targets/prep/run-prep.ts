@@ -6,7 +6,7 @@
  * writes its findings to a small raw "report disk" attached as a second drive, which kiln reads
  * as plain bytes afterwards (nothing is ever mounted on the host).
  */
-import { open, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../core/run.js';
 import type { Emit } from '../../core/events.js';
@@ -49,11 +49,13 @@ export async function runPrep(o: PrepRunOptions): Promise<PrepReport> {
     await fh.close();
   }
   const operations = await sysprepOperations(o.signal);
+  const tmpDir = join(o.workDir, 'guestfs-tmp');
+  await mkdir(tmpDir, { recursive: true, mode: 0o700 });
   const args = sysprepArgs({ overlay: o.overlay, reportDisk, script, operations, lockRoot: o.spec.lockRoot });
   const { stdout } = await run('virt-sysprep', args, {
     timeoutMs: PREP_TIMEOUT_MS,
     signal: o.signal,
-    env: libguestfsEnv(o.accel),
+    env: libguestfsEnv(o.accel, tmpDir),
     hint: 'libguestfs could not prepare the image; LIBGUESTFS_DEBUG=1 LIBGUESTFS_TRACE=1 show why.',
   });
   for (const line of stdout.split('\n')) if (line.trim()) o.emit({ type: 'message', level: 'debug', text: `virt-sysprep: ${line.trim()}` });

@@ -7,8 +7,8 @@
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rmrf } from '../core/fs.js';
-import { isAlive, OWNER_FILE, readOwnerFile, writeOwnerFile, type Owner } from '../core/owner.js';
+import { rmrf } from './fs.js';
+import { isAlive, OWNER_FILE, readOwnerFile, writeOwnerFile, type Owner } from './owner.js';
 
 export interface Reclaimed {
   dir: string;
