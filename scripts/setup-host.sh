@@ -13,10 +13,11 @@ packages=(
   libguestfs-tools linux-image-amd64
   # the test installer tree and payload are built from Debian packages
   debootstrap
-  # ... with depmod (modules.dep of the test installer's kernel) and zstd (its payload tarball)
-  kmod zstd
-  # independent checkers used by the tests
-  libxml2-utils cpio
+  # ... with depmod (modules.dep of the test installer's kernel), zstd (its payload tarball) and
+  # mksquashfs/unsquashfs (its second stage, images/install.img)
+  kmod zstd squashfs-tools
+  # independent checkers used by the tests (virt-install reads the test tree's .treeinfo with libosinfo)
+  libxml2-utils cpio virtinst
 )
 
 if [ "$(id -u)" -ne 0 ]; then

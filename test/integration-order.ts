@@ -10,6 +10,7 @@ export const INTEGRATION_ORDER = [
   'hypervisor-probe.test.ts',
   'hypervisor.test.ts',
   'test-installer.test.ts',
+  'test-installer-tree.test.ts',
   'install.test.ts',
   'targets.test.ts',
   'targets-boot.test.ts',

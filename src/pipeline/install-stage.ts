@@ -17,7 +17,7 @@ import type { ImageSpec } from '../template/image-spec.js';
 import { openStore, shortId, type BaseImage } from '../store/store.js';
 import type { Arch } from '../store/record.js';
 import { parseTreeLocation, prepareMedia } from '../installers/anaconda/media.js';
-import { pickQuirks } from '../installers/anaconda/quirks.js';
+import { pickTreeQuirks } from '../installers/anaconda/quirks.js';
 import { bootArgs, KICKSTART_IN_INITRD } from '../installers/anaconda/boot-args.js';
 import { appendToInitrd } from '../installers/anaconda/cpio-newc.js';
 import { ANACONDA_FAILURE_PATTERNS } from '../installers/anaconda/log-patterns.js';
@@ -96,7 +96,7 @@ export async function buildBaseImage(o: BuildBaseOptions): Promise<BuildBaseResu
       await mkdir(work, { recursive: true });
       cleanup.push(`work directory ${work}`, () => rmrf(work));
 
-      const { quirks, warning } = pickQuirks(media.treeInfo?.family, media.treeInfo?.version);
+      const { quirks, warning } = pickTreeQuirks(media.treeInfo);
       if (warning) emit({ type: 'message', level: 'warn', code: 'QUIRKS_GUESSED', text: warning });
 
       const urls = new GuestUrlMap();
