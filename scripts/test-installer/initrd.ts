@@ -91,7 +91,11 @@ async function fetchKernel(b: InitrdBuild): Promise<{ root: string; version: str
   return { root, version: versions[0]! };
 }
 
-/** Unpacks the tool packages, copies the tools with their libraries into `staging`; returns the unpacked root. */
+/**
+ * Unpacks the tool packages, copies the tools with their libraries into `staging` (the second
+ * stage); returns the unpacked root. arch.ts still calls them INITRD_*: it is an input of the
+ * payload's cache key, and renaming there would re-run debootstrap on every machine.
+ */
 async function addTools(b: InitrdBuild, staging: string): Promise<string> {
   // The whole closure is unpacked (a few MB); the loader decides which libraries are copied.
   const closure = await resolveClosure(b.a, INITRD_PACKAGES);
