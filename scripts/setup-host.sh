@@ -16,8 +16,12 @@ packages=(
   # ... with depmod (modules.dep of the test installer's kernel), zstd (its payload tarball) and
   # mksquashfs/unsquashfs (its second stage, images/install.img)
   kmod zstd squashfs-tools
+  # boot tests: NoCloud seeds, a key pair per test, SSH into the guest
+  genisoimage openssh-client
   # independent checkers used by the tests (virt-install reads the test tree's .treeinfo with libosinfo)
   libxml2-utils cpio virtinst
+  # drops: clear-signing CHECKSUM files (kiln drop --sign-key) and checking the signatures
+  gnupg gpgv
 )
 
 if [ "$(id -u)" -ne 0 ]; then

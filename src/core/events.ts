@@ -5,8 +5,12 @@
 
 export type Level = 'debug' | 'info' | 'warn';
 
-/** States of an install guest (see src/pipeline/guest-machine.ts). */
-export type GuestState = 'preparing' | 'booting' | 'installing' | 'powered-off' | 'captured' | 'failed';
+/**
+ * States of a guest (see src/pipeline/guest-machine.ts): an install goes booting → installing →
+ * powered-off → captured; a boot test goes booting → kernel → running → ready (logged in) →
+ * passed. Either may end in failed.
+ */
+export type GuestState = 'preparing' | 'booting' | 'installing' | 'powered-off' | 'captured' | 'kernel' | 'running' | 'ready' | 'passed' | 'failed';
 
 export type KilnEvent =
   | { type: 'message'; level: Level; text: string; code?: string }

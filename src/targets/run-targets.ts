@@ -8,7 +8,7 @@
 import { access, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { tempSibling } from '../core/atomic.js';
-import { withCleanup, type CleanupStack } from '../core/cleanup.js';
+import { inScope, type CleanupStack } from '../core/cleanup.js';
 import { phase } from '../core/phase.js';
 import { KilnError, interruptedError, usageError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
@@ -23,6 +23,7 @@ import { findReusable, mergeRecordFile, readRecordFile } from './record-file.js'
 import { pickTargets, targetRegistry, type TargetOptionsInput } from './registry.js';
 import type { BuildContext, PreparedImage, Target, TargetName, TargetOutput, TargetsRecord } from './types.js';
 import { KILN_VERSION } from '../core/version.js';
+import { requireTools } from '../core/tools.js';
 
 export interface RunTargetsInput {
   base: BaseImage;
@@ -43,6 +44,8 @@ export interface RunTargetsInput {
   cacheDir?: string;
   emit: Emit;
   signal?: AbortSignal;
+  /** The job's cleanup stack: the targets run in a scope of it (default: a stack of their own). */
+  cleanup?: CleanupStack;
 }
 
 interface Plan {
@@ -99,6 +102,10 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
       hint: "The store entry is damaged; 'kiln images' lists the store.",
     });
   });
+  await requireTools(
+    [...(prepOn ? (['virt-sysprep'] as const) : []), ...plans.flatMap((p) => p.target.tools(p.options))],
+    `the ${plans.map((p) => p.name).join(', ')} target${plans.length > 1 ? 's' : ''}`,
+  );
   const createdDir = await ensureWritableDir(outDir);
 
   const existing = await readRecordFile(outDir);
@@ -123,7 +130,7 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
   const built: TargetOutput[] = [];
   let failure: unknown;
   try {
-    await withCleanup(emit, async (stack) => {
+    await inScope(input.cleanup, `targets of ${stem}`, emit, async (stack) => {
       if (groups.size === 0) return;
       const workDir = await mkdtemp(join(outDir, '.kiln-targets-'));
       stack.push(`work directory ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
@@ -199,6 +206,7 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
       base: { id: base.id, name: base.record.name, version: base.record.version, arch: base.record.arch },
       createdAt: new Date().toISOString(),
       ...(out.ec2 ? { ec2: out.ec2 } : {}),
+      ...(image.report?.cloudUser ? { cloudUser: image.report.cloudUser } : {}),
     };
   };
   try {

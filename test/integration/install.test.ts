@@ -30,8 +30,15 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function kilnDomains(): Promise<string[]> {
-  return (await hv.listDomains()).filter((d) => d.startsWith('kiln-'));
+/** The domains a build named in its guest events (other kiln runs may share this libvirt). */
+function domainsOf(lines: Record<string, unknown>[]): string[] {
+  return [...new Set(lines.filter((l) => l.type === 'guest' && typeof l.domain === 'string').map((l) => l.domain as string))];
+}
+
+/** Which of `names` libvirt still has. */
+async function stillThere(names: string[]): Promise<string[]> {
+  const all = new Set(await hv.listDomains());
+  return names.filter((n) => all.has(n));
 }
 
 async function storeLeftovers(): Promise<{ tmp: string[]; images: string[] }> {
@@ -65,7 +72,7 @@ describe.each(SOURCES)('kiln build $arch from the Anaconda test double', ({ arch
   it('installs in a transient guest, captures a base image with its record, and the disk boots to a login prompt', async () => {
     const location = tree();
     const build = await kilnBuild(arch, ['-v', ...(location ? fromTree(location) : [])]);
-    expect(build.code, build.stderr).toBe(0);
+    expect(build.code, build.errorText).toBe(0);
     const result = build.result!;
     expect(result.storeHit).toBe(false);
 
@@ -109,7 +116,8 @@ describe.each(SOURCES)('kiln build $arch from the Anaconda test double', ({ arch
     expect(ks).toContain('REDACTED');
     expect(ks).toMatch(/liveimg --url=http:\/\/10\.0\.2\.2:\d+\/relay\/0\//);
     expect(await readFile(join(record.logDir, 'domain.xml'), 'utf8')).toContain(`org.fedoraproject.anaconda.log.0`);
-    expect(await kilnDomains()).toEqual([]);
+    expect(domainsOf(build.lines)).toHaveLength(1);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
 
     // The captured disk boots by itself (no kernel given): BIOS → GRUB → the installed system.
     const overlay = join(scratch, `${arch}.qcow2`);
@@ -120,7 +128,7 @@ describe.each(SOURCES)('kiln build $arch from the Anaconda test double', ({ arch
 
   it('a second identical build is a store hit: no guest is started', async () => {
     const build = await kilnBuild(arch);
-    expect(build.code, build.stderr).toBe(0);
+    expect(build.code, build.errorText).toBe(0);
     expect(build.result!.storeHit).toBe(true);
     expect(build.lines.filter((l) => l.type === 'guest')).toEqual([]);
     expect(build.lines).toContainEqual(expect.objectContaining({ type: 'phase', phase: 'install', state: 'skip' }));
@@ -139,7 +147,7 @@ describe('failures end fast and leave nothing behind', () => {
     const ks = await kickstartFile('bad-option.ks', ['text', 'part / --fstype=ext4 --sise=2048', 'rootpw --lock', 'poweroff']);
     const build = await kilnBuild('x86_64', ['--kickstart', ks]);
     expect(build.code).toBe(1);
-    expect(build.stderr).toContain(`${ks}:2: part: unknown option --sise (did you mean --size?)`);
+    expect(build.errorText).toContain(`${ks}:2: part: unknown option --sise (did you mean --size?)`);
     expect(build.lines.some((l) => l.type === 'guest')).toBe(false);
     expect(await storeLeftovers()).toEqual(before);
   });
@@ -150,13 +158,13 @@ describe('failures end fast and leave nothing behind', () => {
     expect(build.code).toBe(1);
     const error = build.lines.at(-1)!;
     expect(error).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
-    expect(build.stderr).toContain('The following problem occurred on line');
-    expect(build.stderr).toContain('last ');
+    expect(build.errorText).toContain('The following problem occurred on line');
+    expect(build.errorText).toContain('last ');
     // Seconds, not a timeout: the failure came right after the error line was logged.
     const failedAt = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'failed')!.time));
     const installingAt = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'installing')!.time));
     expect(failedAt - installingAt).toBeLessThan(60_000);
-    expect(await kilnDomains()).toEqual([]);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 
@@ -166,11 +174,11 @@ describe('failures end fast and leave nothing behind', () => {
     const build = await kilnBuild('x86_64', ['--kickstart', ks, '--stall-timeout', '20', '--keep-failed']);
     expect(build.code).toBe(1);
     expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_STALLED' });
-    expect(build.stderr).toContain('for 20 s (--stall-timeout)');
-    const kept = /kept at (\S+\.qcow2)/.exec(build.stderr)?.[1];
+    expect(build.errorText).toContain('for 20 s (--stall-timeout)');
+    const kept = /kept at (\S+\.qcow2)/.exec(build.errorText)?.[1];
     expect(kept).toBeDefined();
     await access(kept!);
-    expect(await kilnDomains()).toEqual([]);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 
@@ -180,16 +188,19 @@ describe('failures end fast and leave nothing behind', () => {
     const source = inject('kilnTrees').x86_64.dir;
     await mkdir(join(dir, 'images/pxeboot'), { recursive: true });
     for (const f of ['.treeinfo', KERNEL_PATH, INITRD_PATH]) await link(join(source, f), join(dir, f));
-    const build = await kilnBuild('x86_64', ['-v', ...fromTree(dir)]);
+    // The same .treeinfo, kernel and initrd as the install above: a kickstart of its own keeps it from being a store hit.
+    const ks = await kickstartFile('no-stage2.ks', ['%pre', 'echo kiln test: a tree without its installer image', '%end']);
+    const build = await kilnBuild('x86_64', ['-v', '--kickstart', ks, ...fromTree(dir)]);
     expect(build.code).toBe(1);
     expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
-    expect(build.stderr).toContain('the installer image (stage2) could not be fetched from the install tree');
-    expect(build.stderr).toMatch(/matched: .*Warning: anaconda: failed to fetch stage2 from http:\/\/10\.0\.2\.2:\d+\/tree/);
+    expect(build.errorText).toContain('the installer image (stage2) could not be fetched from the install tree');
+    expect(build.errorText).toMatch(/matched: .*Warning: anaconda: failed to fetch stage2 from http:\/\/10\.0\.2\.2:\d+\/tree/);
     expect(servedPaths(build)).toEqual(expect.arrayContaining(['/tree/.treeinfo', `/tree/${STAGE2_PATH}`, '/tree/LiveOS/squashfs.img']));
     const booting = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'booting')!.time));
     const failed = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'failed')!.time));
     expect(failed - booting).toBeLessThan(90_000); // dracut itself would wait 180 s
-    expect(await kilnDomains()).toEqual([]);
+    expect(domainsOf(build.lines)).toHaveLength(1);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 
@@ -200,8 +211,8 @@ describe('failures end fast and leave nothing behind', () => {
     const build = await kilnBuild('x86_64', ['-v', '--kickstart', ks, ...fromTree(`http://localhost:${PAYLOAD_PORT}/x86_64`)]);
     expect(build.code).toBe(1);
     expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
-    expect(build.stderr).toContain('a %post --erroronfail script failed');
-    expect(build.stderr).toMatch(/matched: .*There was an error running the kickstart script at line \d+/);
+    expect(build.errorText).toContain('a %post --erroronfail script failed');
+    expect(build.errorText).toMatch(/matched: .*There was an error running the kickstart script at line \d+/);
     expect(servedPaths(build)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^/relay/\\d+/${STAGE2_PATH}$`))]));
 
     // The guest was still up when kiln acted: no power-off of its own, no stop before the failure.
@@ -213,7 +224,8 @@ describe('failures end fast and leave nothing behind', () => {
     expect(installerLog).toContain('KILN-POST about to fail');
     expect(`${consoleLog}\n${installerLog}`).not.toMatch(/reboot: Power down|powering off|rebooting/);
     expect(build.lines).toContainEqual(expect.objectContaining({ type: 'message', text: expect.stringMatching(/^cleaned up domain kiln-/) }));
-    expect(await kilnDomains()).toEqual([]);
+    expect(domainsOf(build.lines)).toHaveLength(1);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 
@@ -230,12 +242,14 @@ describe('failures end fast and leave nothing behind', () => {
       });
     });
     await installing;
-    expect(await kilnDomains()).toHaveLength(1);
+    const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const domains = domainsOf(lines());
+    expect(await stillThere(domains)).toEqual(domains);
     child.kill('SIGINT');
     const exit = await child.catch((error: { exitCode?: number }) => error);
     expect((exit as { exitCode?: number }).exitCode).toBe(130);
     expect(out).toContain('"code":"INTERRUPTED"');
-    expect(await kilnDomains()).toEqual([]);
+    expect(await stillThere(domains)).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 });

@@ -138,7 +138,7 @@ describe(`targets from a real base image`, () => {
 
   it.each([
     ['ec2', () => ec2, 'datasource_list: [ Ec2 ]'],
-    ['openstack', () => cloud, 'datasource_list: [ ConfigDrive, OpenStack ]'],
+    ['openstack', () => cloud, 'datasource_list: [ NoCloud, ConfigDrive, OpenStack, None ]'],
   ])('cloud prep (%s): per-machine state gone, datasources and kernel command line set', (_name, view, datasources) => {
     const v = view();
     expect(v.get('/etc/machine-id')).toBe('');

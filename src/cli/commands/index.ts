@@ -7,5 +7,6 @@ import { ksCommand } from './ks.js';
 import { logsCommand } from './logs.js';
 import { publishCommand } from './publish.js';
 import { targetCommand } from './target.js';
+import { testCommand } from './test.js';
 
-export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, imagesCommand, logsCommand, publishCommand, ksCommand];
+export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, testCommand, imagesCommand, logsCommand, publishCommand, ksCommand];

@@ -6,14 +6,7 @@
  * (stage2) from the tree: dracut then waits minutes before giving up, kiln need not.
  * Matching one ends the build within seconds instead of waiting for a timeout.
  */
-
-export interface FailurePattern {
-  id: string;
-  /** A substring or a regular expression tested against each whole line. */
-  test: string | RegExp;
-  /** What kiln says the failure is. */
-  summary: string;
-}
+import type { FailurePattern } from '../failure-patterns.js';
 
 export const ANACONDA_FAILURE_PATTERNS: readonly FailurePattern[] = [
   { id: 'traceback', test: 'Traceback (', summary: 'the installer crashed (Python traceback)' },
@@ -36,16 +29,3 @@ export const ANACONDA_FAILURE_PATTERNS: readonly FailurePattern[] = [
   { id: 'dracut-fatal', test: 'dracut: FATAL: ', summary: "the installer's initramfs gave up (dracut FATAL)" },
   { id: 'script-failed', test: /There was an error running the kickstart script at line \d+/, summary: 'a %post --erroronfail script failed' },
 ];
-
-export interface FailureMatch {
-  pattern: FailurePattern;
-  line: string;
-}
-
-export function matchFailure(line: string, patterns: readonly FailurePattern[] = ANACONDA_FAILURE_PATTERNS): FailureMatch | undefined {
-  for (const pattern of patterns) {
-    const hit = typeof pattern.test === 'string' ? line.includes(pattern.test) : pattern.test.test(line);
-    if (hit) return { pattern, line };
-  }
-  return undefined;
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchFailure } from '../../../src/installers/anaconda/log-patterns.js';
+import { ANACONDA_FAILURE_PATTERNS } from '../../../src/installers/anaconda/log-patterns.js';
+import { matchFailure } from '../../../src/installers/failure-patterns.js';
 
 describe('matchFailure', () => {
   it.each([
@@ -10,7 +11,7 @@ describe('matchFailure', () => {
     ['12:00:01,000 ERROR anaconda: There was an error running the kickstart script at line 40.  This is a fatal error', 'script-failed'],
     ['12:00:01,000 CRITICAL exception: Traceback (most recent call last):', 'traceback'],
   ])('%s → %s', (line, id) => {
-    expect(matchFailure(line)?.pattern.id).toBe(id);
+    expect(matchFailure(line, ANACONDA_FAILURE_PATTERNS)?.pattern.id).toBe(id);
   });
 
   it.each([
@@ -20,6 +21,6 @@ describe('matchFailure', () => {
     'dracut-initqueue[612]: anaconda: successfully fetched stage2 from http://10.0.2.2:8000/tree',
     '12:00:01,000 INFO anaconda: Running kickstart %onerror script(s)',
   ])('%s is no failure', (line) => {
-    expect(matchFailure(line)).toBeUndefined();
+    expect(matchFailure(line, ANACONDA_FAILURE_PATTERNS)).toBeUndefined();
   });
 });
