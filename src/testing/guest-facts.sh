@@ -20,6 +20,9 @@ if command -v cloud-init >/dev/null 2>&1; then
 else
   echo "ci-status=absent"
 fi
+# When sshd was ready, in seconds since the kernel started (the journal's monotonic clock).
+j=$( (sudo -n journalctl -b -o short-monotonic -u ssh.service -u sshd.service 2>/dev/null || journalctl -b -o short-monotonic -u ssh.service -u sshd.service 2>/dev/null) | grep -m 1 ' Started ')
+[ -n "$j" ] && echo "sshd-ready=$(printf '%s' "$j" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')"
 echo "machine-id=$(stat -c %Y /etc/machine-id 2>/dev/null) $(cat /etc/machine-id 2>/dev/null)"
 for f in /etc/ssh/ssh_host_*_key.pub; do [ -e "$f" ] && echo "host-key=$(stat -c %Y "$f") $f"; done
 root=$(findmnt -n -o SOURCE / 2>/dev/null)
