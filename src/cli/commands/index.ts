@@ -4,8 +4,9 @@ import { buildCommand } from './build.js';
 import { doctorCommand } from './doctor.js';
 import { imagesCommand } from './images.js';
 import { ksCommand } from './ks.js';
+import { kojiCommand } from './koji.js';
 import { logsCommand } from './logs.js';
 import { publishCommand } from './publish.js';
 import { targetCommand } from './target.js';
 
-export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, imagesCommand, logsCommand, publishCommand, ksCommand];
+export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, imagesCommand, logsCommand, publishCommand, kojiCommand, ksCommand];

@@ -13,7 +13,7 @@ export class KojiFault extends Error {
     readonly faultCode: number,
     readonly faultString: string,
   ) {
-    super(`${method}: fault ${faultCode}: ${faultString}`);
+    super(faultString);
   }
 }
 
