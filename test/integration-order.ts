@@ -13,6 +13,7 @@ export const INTEGRATION_ORDER = [
   'install.test.ts',
   'targets.test.ts',
   'targets-boot.test.ts',
+  'koji.test.ts',
   'aws-e2e.test.ts',
 ];
 

@@ -13,9 +13,9 @@ import type { Emit } from '../../core/events.js';
 import type { KojiSession } from './session.js';
 import { asNumber } from './xmlrpc.js';
 
-/** Koji's own client sends 1 MiB; the hub refuses requests over MaxRequestLength (4 MiB by default, base64 included). */
-export const DEFAULT_CHUNK = 1024 * 1024;
-const MAX_CHUNK = 3 * 1024 * 1024;
+/** Koji's own client sends 1 MiB; 2 MiB halves the calls and, base64-encoded, stays under the hub's default MaxRequestLength (4 MiB). */
+export const DEFAULT_CHUNK = 2 * 1024 * 1024;
+const MAX_CHUNK = 2.5 * 1024 * 1024;
 const CHUNK_ATTEMPTS = 3;
 
 export interface UploadRequest {

@@ -34,13 +34,30 @@ function toWire(value: unknown): Wire {
   return value as Wire;
 }
 
-/** The methodCall document; keyword arguments become Koji's trailing `{…, __starstar: true}` struct. */
+/** Long text that needs no XML escaping (an upload's base64 chunk). */
+const PLAIN = /^[A-Za-z0-9+/=]*$/;
+const LONG = 64 * 1024;
+
+/**
+ * The methodCall document; keyword arguments become Koji's trailing `{…, __starstar: true}` struct.
+ * A long base64 argument (uploadFile's data) is spliced in after the library has built the
+ * document around a short stand-in: the library escapes text character by character, ~30 ms per
+ * MiB, and base64 has nothing to escape.
+ */
 export function encodeCall(method: string, args: readonly unknown[], kwargs?: Record<string, unknown>): string {
-  const params = args.map(toWire);
+  const spliced: string[] = [];
+  const params = args.map((a) => {
+    if (typeof a === 'string' && a.length > LONG && PLAIN.test(a)) {
+      spliced.push(a);
+      return `kiln-splice-${spliced.length - 1}`;
+    }
+    return toWire(a);
+  });
   const named = Object.entries(kwargs ?? {}).filter(([, v]) => v !== undefined);
   if (named.length > 0) params.push(toWire({ ...Object.fromEntries(named), __starstar: true }));
   try {
-    return serializeMethodCall(method, params, 'utf-8');
+    const xml = serializeMethodCall(method, params, 'utf-8');
+    return spliced.reduce((doc, text, i) => doc.replace(`<string>kiln-splice-${i}</string>`, () => `<string>${text}</string>`), xml);
   } catch (error) {
     throw new KilnError('KOJI_BAD_VALUE', `cannot encode the arguments of ${method} as XML-RPC: ${(error as Error).message}`, {
       cause: error,
