@@ -178,6 +178,7 @@ class KilnBuildTask(koji.tasks.BaseTaskHandler):
         finally:
             for s, handler in old.items():
                 signal.signal(s, handler)
+        self.logger.info('%s: kiln exited with status %s', stem, proc.returncode)
         if received:
             raise koji.GenericError('kiln was stopped by signal %d and exited with %s'
                                     % (received[0], proc.returncode))
@@ -191,4 +192,8 @@ class KilnBuildTask(koji.tasks.BaseTaskHandler):
         return result
 
     def upload_new(self, fd, name):
-        incremental_upload(self.session, name, fd, self.getUploadDir(), logger=self.logger)
+        try:
+            incremental_upload(self.session, name, fd, self.getUploadDir(), logger=self.logger)
+        except koji.GenericError as e:
+            # A cancelled task takes no more uploads; kiln is still waited for.
+            self.logger.warning('could not upload %s: %s', name, e)

@@ -71,3 +71,12 @@ describe('Koji faults become KilnErrors with Koji\'s code and text', () => {
     expect(error.details).toEqual(['Traceback (most recent call last):', '  File "kojihub.py", line 1, in x']);
   });
 });
+
+describe('a long base64 argument', () => {
+  it('is spliced into the same document the library would build', async () => {
+    const { default: xmlrpc } = await import('@foxglove/xmlrpc');
+    const data = Buffer.alloc(200_000, 7).toString('base64');
+    const args = ['dir', 'name', '200000', ['sha256', 'ab'], '0', data];
+    expect(encodeCall('uploadFile', args)).toBe(xmlrpc.serializeMethodCall('uploadFile', args, 'utf-8'));
+  });
+});
