@@ -24,6 +24,7 @@ import type { BaseImage } from '../../src/store/store.js';
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import { BUILD_STATE, TASK_STATE, getBuild, getBuildLogs, listArchives, type KojiSession } from '../../src/providers/koji/index.js';
 import { uploadToHub } from '../../src/providers/koji/upload.js';
+import { kojiImport } from '../../src/pipeline/koji/koji-import.js';
 import { payloadUrl } from '../../scripts/test-installer/serve.js';
 import { baseImageFor, runStoreDir, TEST_BUILD_ARGS } from './fixtures/base-image.js';
 import { runCli } from '../cli/helpers.js';
@@ -193,6 +194,30 @@ describe('kiln koji import', () => {
     const error = jsonLines(taken.stdout).at(-1)!;
     expect(error).toMatchObject({ type: 'error', code: 'KOJI_NVR_TAKEN' });
     expect(error.details.join('\n')).toContain('in the Koji build only');
+  });
+
+  it('an import interrupted mid-upload gives its reservation back; the next run reuses the NVR and resumes the upload', async () => {
+    // The tampered directory holds one untouched output again (previous test).
+    const dir = join(work, 'tampered');
+    const nvr = { name: NAME, version: '19', release: '4' };
+    const request = { dir, nvr, hub: hub.url, cert: hub.pki.cg, serverca: hub.pki.ca, cg: CG, storeDir: runStoreDir() };
+    const cut = new AbortController();
+    const first = kojiImport({
+      ...request,
+      signal: cut.signal,
+      emit: (e) => {
+        if (e.type === 'progress' && e.task.startsWith('upload ') && e.task.endsWith('.qcow2') && e.done > 50 * 1024 * 1024) cut.abort(new Error('cut'));
+      },
+    });
+    await expect(first).rejects.toMatchObject({ code: 'INTERRUPTED' });
+    expect(await getBuild(admin, `${NAME}-19-4`)).toMatchObject({ state: BUILD_STATE.CANCELED });
+
+    const events = collect();
+    const second = await timed('resumed import', () => kojiImport({ ...request, emit: events.emit }));
+    expect(second).toMatchObject({ nvr: `${NAME}-19-4`, imported: true });
+    const resumed = events.events.find((e) => e.type === 'progress' && e.task.endsWith('.qcow2'));
+    expect(resumed).toMatchObject({ detail: expect.stringMatching(/^resumed at \d+$/) });
+    expect(await getBuild(admin, `${NAME}-19-4`)).toMatchObject({ state: BUILD_STATE.COMPLETE, id: second.buildId });
   });
 
   it('Koji faults reach the user with their code and text; a refused import gives its reservation back', async () => {
