@@ -15,7 +15,7 @@ export type { LifecycleEvent, LifecycleEventName } from './libvirt/lifecycle.js'
 
 export { buildDomainXml } from './domain-xml/build.js';
 export { validateSpec } from './domain-xml/spec.js';
-export type { DomainSpec, DiskSpec, KernelBoot, DiskBoot, GuestArch, DomainType } from './domain-xml/spec.js';
+export type { DomainSpec, DiskSpec, KernelBoot, DiskBoot, GuestArch, DomainType, NetworkSpec, HostForward, GuestForward, SmbiosSystem } from './domain-xml/spec.js';
 export { emulatorFor } from './domain-xml/emulator.js';
 
 export { probeAccelerator, bootProbe } from './kvm-probe/probe.js';

@@ -15,8 +15,12 @@ packages=(
   debootstrap
   # ... with depmod (modules.dep of the test installer's kernel) and zstd (its payload tarball)
   kmod zstd
+  # boot tests: NoCloud seeds, a key pair per test, SSH into the guest
+  genisoimage openssh-client
   # independent checkers used by the tests
   libxml2-utils cpio
+  # drops: clear-signing CHECKSUM files (kiln drop --sign-key) and checking the signatures
+  gnupg gpgv
   # a real Koji hub for the tests (Apache + mod_wsgi, PostgreSQL, Koji's Python dependencies;
   # Koji itself comes from its pinned source, scripts/koji/source.ts) ...
   postgresql apache2 libapache2-mod-wsgi-py3 python3-rpm python3-psycopg2 python3-defusedxml

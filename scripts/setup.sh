@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything kiln needs on a fresh Debian 12 machine (as root), idempotently:
 #   1. host packages and the libvirt daemons (scripts/setup-host.sh)
-#   2. npm packages (npm ci) and the TypeScript build
+#   2. npm packages (npm ci), the TypeScript build, and `kiln` as a command (npm link)
 #   3. the Anaconda test-double install trees and payloads for x86_64 and i686 (cached under
 #      kiln's cache dir, so a second run reuses them in seconds)
 #   4. Koji's pinned source for the Koji tests (found or fetched, checked, cached: scripts/koji/source.ts)
@@ -15,6 +15,10 @@ echo "setup: npm packages"
 npm ci --no-audit --no-fund --loglevel=error
 echo "setup: building kiln"
 npm run --silent build
+# `kiln` as a command on PATH (a link to this checkout's build, as npm link makes it).
+echo "setup: linking the kiln command"
+npm link --no-audit --no-fund --ignore-scripts --loglevel=error
+command -v kiln >/dev/null || { echo "setup: 'kiln' is not on PATH after npm link (npm's global bin: $(npm prefix -g)/bin)" >&2; exit 1; }
 for arch in x86_64 i686; do
   echo "setup: test installer tree for $arch"
   node dist/scripts/test-installer/build.js --arch "$arch"

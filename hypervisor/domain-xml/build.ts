@@ -7,10 +7,17 @@
  *   (with kernel `panic=-1`, a panic reboots, and the reboot stops the domain too).
  * - No USB controller, no balloon, no graphics: less for TCG to emulate; the console is serial.
  * - `<cpu mode='host-passthrough'/>` only with type kvm (TCG keeps QEMU's default model).
+ * - User-mode networking with port forwards or another subnet: libvirt 9's `<interface
+ *   type='user'>` has neither (port forwards need the passt backend, which cannot forward a guest
+ *   address to the host), so such a NIC is QEMU's own `-netdev user` passed through libvirt's
+ *   qemu:commandline (libvirt marks the domain "custom-argv"; nothing else changes). hostfwd
+ *   binds host loopback only.
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { emulatorFor } from './emulator.js';
-import { diskTarget, isKernelBoot, validateSpec, type DiskSpec, type DomainSpec } from './spec.js';
+import { diskTarget, isKernelBoot, validateSpec, type DiskSpec, type DomainSpec, type NetworkSpec } from './spec.js';
+
+const QEMU_NS = 'http://libvirt.org/schemas/domain/qemu/1.0';
 
 type Node = Record<string, unknown>;
 
@@ -25,8 +32,10 @@ const builder = new XMLBuilder({
 /** Validates the spec (throws INVALID_SPEC) and returns the domain XML. */
 export function buildDomainXml(spec: DomainSpec): string {
   validateSpec(spec);
+  const passthrough = spec.network && needsPassthrough(spec.network);
   const domain: Node = {
     '@_type': spec.type,
+    '@_xmlns:qemu': passthrough ? QEMU_NS : undefined,
     name: spec.name,
     uuid: spec.uuid,
     memory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
@@ -39,16 +48,39 @@ export function buildDomainXml(spec: DomainSpec): string {
     on_reboot: 'destroy',
     on_crash: 'destroy',
     devices: devices(spec),
+    sysinfo: spec.sysinfo && {
+      '@_type': 'smbios',
+      system: { entry: Object.entries(spec.sysinfo).filter(([, v]) => v !== undefined).map(([name, value]) => ({ '@_name': name, '#text': value })) },
+    },
+    'qemu:commandline': passthrough ? { 'qemu:arg': userNetArgs(spec.network!).map((value) => ({ '@_value': value })) } : undefined,
   };
   return builder.build({ domain: prune(domain) }) as string;
 }
 
 function os(spec: DomainSpec): Node {
   const type = { '@_arch': spec.arch, '@_machine': 'pc', '#text': 'hvm' };
+  const smbios = spec.sysinfo ? { '@_mode': 'sysinfo' } : undefined;
+  // libvirt turns useserial into `-machine graphics=off`: SeaBIOS then uses its serial console.
+  const bios = spec.firmwareOnSerial ? { '@_useserial': 'yes' } : undefined;
   if (isKernelBoot(spec.boot)) {
-    return { type, kernel: spec.boot.kernel, initrd: spec.boot.initrd, cmdline: spec.boot.cmdline };
+    return { type, kernel: spec.boot.kernel, initrd: spec.boot.initrd, cmdline: spec.boot.cmdline, bios, smbios };
   }
-  return { type, boot: { '@_dev': spec.boot.device } };
+  return { type, boot: { '@_dev': spec.boot.device }, bios, smbios };
+}
+
+function needsPassthrough(n: NetworkSpec): boolean {
+  return n.subnet !== undefined || (n.hostForwards?.length ?? 0) > 0 || (n.guestForwards?.length ?? 0) > 0;
+}
+
+/** `-netdev user,…` and its NIC, for qemu:commandline (no value contains a comma to escape). */
+export function userNetArgs(n: NetworkSpec): string[] {
+  const netdev = ['user', 'id=kilnnet0'];
+  if (n.subnet) netdev.push(`net=${n.subnet}`);
+  for (const f of n.hostForwards ?? []) netdev.push(`hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`);
+  for (const f of n.guestForwards ?? []) netdev.push(`guestfwd=tcp:${f.address}:${f.port}-tcp:127.0.0.1:${f.hostPort}`);
+  // A slot libvirt's own address assignment (which counts up from 0x2) leaves free.
+  const nic = [(n.model ?? 'virtio') === 'virtio' ? 'virtio-net-pci' : 'e1000', 'netdev=kilnnet0', 'bus=pci.0', 'addr=0x1e', ...(n.mac ? [`mac=${n.mac}`] : [])];
+  return ['-netdev', netdev.join(','), '-device', nic.join(',')];
 }
 
 function devices(spec: DomainSpec): Node {
@@ -56,7 +88,11 @@ function devices(spec: DomainSpec): Node {
     emulator: spec.emulator ?? emulatorFor(spec.arch),
     disk: spec.disks.map(disk),
     controller: { '@_type': 'usb', '@_model': 'none' },
-    interface: spec.network && { '@_type': 'user', model: { '@_type': spec.network.model ?? 'virtio' } },
+    interface: spec.network && !needsPassthrough(spec.network) && {
+      '@_type': 'user',
+      mac: spec.network.mac && { '@_address': spec.network.mac },
+      model: { '@_type': spec.network.model ?? 'virtio' },
+    },
     serial: spec.serialLog && { '@_type': 'file', source: { '@_path': spec.serialLog }, target: { '@_port': 0 } },
     console: spec.serialLog && {
       '@_type': 'file',

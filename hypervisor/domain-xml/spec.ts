@@ -31,6 +31,43 @@ export interface DiskSpec {
   cache?: 'none' | 'writeback' | 'unsafe';
 }
 
+/** host 127.0.0.1:hostPort → the guest's guestPort (e.g. SSH to a guest on user-mode networking). */
+export interface HostForward {
+  hostPort: number;
+  guestPort: number;
+}
+
+/**
+ * The guest's TCP connections to address:port go to a server on host loopback, hostPort. QEMU
+ * opens ONE connection to that server when the guest starts and carries every guest connection
+ * over it, one after another (a guestfwd chardev): the server must answer requests in order and
+ * never close it. The address must lie inside the user-mode network's subnet.
+ */
+export interface GuestForward {
+  address: string;
+  port: number;
+  hostPort: number;
+}
+
+export interface NetworkSpec {
+  model?: 'virtio' | 'e1000';
+  /** The guest's MAC (default: libvirt's choice). */
+  mac?: string;
+  /** The user-mode network's IPv4 subnet, e.g. 169.254.169.0/24 (default QEMU's 10.0.2.0/24). */
+  subnet?: string;
+  hostForwards?: HostForward[];
+  guestForwards?: GuestForward[];
+}
+
+/** SMBIOS system information (type 1) the guest reads from DMI. */
+export interface SmbiosSystem {
+  manufacturer?: string;
+  product?: string;
+  version?: string;
+  serial?: string;
+  family?: string;
+}
+
 export interface DomainSpec {
   name: string;
   type: DomainType;
@@ -41,8 +78,12 @@ export interface DomainSpec {
   emulator?: string;
   boot: KernelBoot | DiskBoot;
   disks: DiskSpec[];
-  /** User-mode networking (no bridge, no dnsmasq); the guest reaches host loopback as 10.0.2.2. */
-  network?: { model?: 'virtio' | 'e1000' };
+  /** User-mode networking (no bridge, no dnsmasq); the guest reaches host loopback as 10.0.2.2 (the subnet's .2). */
+  network?: NetworkSpec;
+  /** SMBIOS system fields; the system UUID is the domain's uuid. */
+  sysinfo?: SmbiosSystem;
+  /** The firmware (SeaBIOS) writes its messages — "No bootable device." — to the serial console too. */
+  firmwareOnSerial?: boolean;
   /** The serial console (ttyS0) goes to this file. */
   serialLog?: string;
   /** virtio-serial ports written to files, e.g. org.fedoraproject.anaconda.log.0. */
@@ -95,6 +136,7 @@ export function validateSpec(spec: DomainSpec): void {
     absolute(`channels[${i}].path`, channel.path);
   });
   if (spec.uuid !== undefined && !UUID.test(spec.uuid)) problems.push(`uuid ${JSON.stringify(spec.uuid)} is not a UUID`);
+  if (spec.network) problems.push(...networkProblems(spec.network));
   if (problems.length > 0) {
     throw new HypervisorError('INVALID_SPEC', `invalid domain spec for ${JSON.stringify(spec.name)}: ${problems.join('; ')}`);
   }
@@ -103,4 +145,45 @@ export function validateSpec(spec: DomainSpec): void {
 /** The guest device name of the i-th disk: its own target, or vda, vdb… */
 export function diskTarget(disk: DiskSpec, index: number): string {
   return disk.target ?? `vd${String.fromCharCode('a'.charCodeAt(0) + index)}`;
+}
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+
+function ipv4(text: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}
+
+/** [network address, prefix] of an IPv4 CIDR, or undefined. */
+export function parseSubnet(cidr: string): [number, number] | undefined {
+  const [addr, bits] = cidr.split('/');
+  const a = ipv4(addr ?? '');
+  const prefix = Number(bits);
+  if (a === undefined || !Number.isInteger(prefix) || prefix < 8 || prefix > 24) return undefined;
+  const mask = prefix === 0 ? 0 : (~0 << (32 - prefix)) >>> 0;
+  return [(a & mask) >>> 0, prefix];
+}
+
+function networkProblems(n: NetworkSpec): string[] {
+  const problems: string[] = [];
+  const port = (p: number) => Number.isInteger(p) && p > 0 && p < 65536;
+  if (n.mac !== undefined && !MAC.test(n.mac)) problems.push(`network.mac ${JSON.stringify(n.mac)} is not a MAC address`);
+  const subnet = parseSubnet(n.subnet ?? '10.0.2.0/24');
+  if (!subnet) problems.push(`network.subnet ${JSON.stringify(n.subnet)} is not an IPv4 subnet with a prefix of 8 to 24 bits`);
+  for (const [i, f] of (n.hostForwards ?? []).entries()) {
+    if (!port(f.hostPort) || !port(f.guestPort)) problems.push(`network.hostForwards[${i}] needs ports 1-65535`);
+  }
+  for (const [i, f] of (n.guestForwards ?? []).entries()) {
+    const a = ipv4(f.address);
+    if (!port(f.port) || !port(f.hostPort)) problems.push(`network.guestForwards[${i}] needs ports 1-65535`);
+    if (a === undefined) problems.push(`network.guestForwards[${i}].address ${JSON.stringify(f.address)} is not an IPv4 address`);
+    else if (subnet) {
+      const mask = (~0 << (32 - subnet[1])) >>> 0;
+      if (((a & mask) >>> 0) !== subnet[0]) problems.push(`network.guestForwards[${i}].address ${f.address} is outside the guest network ${n.subnet ?? '10.0.2.0/24'}`);
+    }
+  }
+  return problems;
 }

@@ -61,7 +61,10 @@ export const INITRD_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio
 /**
  * The payload: `debootstrap --variant=minbase --include=…`. python3-cffi-backend because
  * debootstrap does not resolve virtual packages and python3-cryptography (cloud-init) needs it;
- * dbus because systemd-resolved depends on the virtual dbus-system-bus.
+ * dbus because systemd-resolved depends on the virtual dbus-system-bus. Like a distribution's
+ * cloud image: sudo (cloud-init gives the default user passwordless sudo), cloud-guest-utils
+ * (growpart: cloud-init grows the root partition to the disk it boots on) and locales (cloud-init's
+ * locale module runs update-locale).
  */
 export const PAYLOAD_SUITE = 'bookworm';
 export const PAYLOAD_PACKAGES = (a: ArchInfo): string[] => [
@@ -75,4 +78,7 @@ export const PAYLOAD_PACKAGES = (a: ArchInfo): string[] => [
   'cloud-init',
   'openssh-server',
   'python3-cffi-backend',
+  'sudo',
+  'cloud-guest-utils',
+  'locales',
 ];

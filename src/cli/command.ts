@@ -29,6 +29,7 @@ export interface OptionSpec {
   /** Commander flags, e.g. '--disk-size <size>' or '--keep-failed'. */
   flags: string;
   description: string;
+  /** Shown in --help; never filled in by the parser (the command or pipeline applies it). */
   default?: string | boolean | string[];
   /** The value may be given several times (collected into an array). */
   repeatable?: boolean;
@@ -36,7 +37,12 @@ export interface OptionSpec {
   choices?: string[];
 }
 
-export interface CommandSpec {
+/**
+ * A command. `O` is the command's typed flags (commander's camelCase keys); `defineCommand`
+ * erases it for the command table, which is the one place commander's untyped values meet the
+ * typed interface (commander has already checked required values and choices).
+ */
+export interface CommandSpec<O extends object = Record<string, unknown>> {
   name: string;
   summary: string;
   /** Commander argument syntax: '<id>', '[file]', '<files...>'. */
@@ -47,5 +53,10 @@ export interface CommandSpec {
   /** Extra text under --help (e.g. why encrypted snapshots send every block). */
   helpText?: string;
   subcommands?: CommandSpec[];
-  action?: (args: string[], options: Record<string, unknown>, ctx: CommandContext) => Promise<CommandResult>;
+  action?: (args: string[], options: O, ctx: CommandContext) => Promise<CommandResult>;
+}
+
+/** Declares a command with typed flags (see CommandSpec). */
+export function defineCommand<O extends object>(spec: CommandSpec<O>): CommandSpec {
+  return spec as unknown as CommandSpec;
 }

@@ -46,8 +46,9 @@ export async function main(io: MainIo): Promise<number> {
   } catch (error) {
     reporter?.close();
     const err = toKilnError(error);
+    // Printed once: as a JSON line with --json (code, message, hint, details), else as text on stderr.
     if (json) io.stdout.write(`${JSON.stringify(errorJson(err))}\n`);
-    io.stderr.write(`${formatError(err)}\n`);
+    else io.stderr.write(`${formatError(err)}\n`);
     return err.code === 'INTERRUPTED' ? 130 : err.exitCode;
   }
 }

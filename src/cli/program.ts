@@ -21,10 +21,13 @@ function addCommand(parent: Command, spec: CommandSpec, found: { invocation?: In
   const cmd = parent.command(spec.name).description(spec.summary);
   for (const a of spec.args ?? []) cmd.argument(a);
   for (const o of spec.options ?? []) {
-    const opt = new Option(o.flags, o.description);
+    // A default is shown in the help but never filled in: an option the user did not give stays
+    // undefined, so an input file (a TDL's arch, a drop spec) can supply it and the request
+    // builder or the pipeline applies the default only where nothing else said anything.
+    const described = o.default === undefined ? o.description : `${o.description} (default: ${String(o.default)})`;
+    const opt = new Option(o.flags, described);
     if (o.choices) opt.choices(o.choices);
     if (o.repeatable) opt.argParser(collectRepeatable);
-    if (o.default !== undefined) opt.default(o.default);
     cmd.addOption(opt);
   }
   cmd.option('--json', 'print one JSON event per line and a JSON result');

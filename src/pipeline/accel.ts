@@ -1,5 +1,8 @@
-/** The accelerator for guests, probed once per process through the hypervisor layer. */
-import { probeAccelerator, type AcceleratorProbe, type Runner } from '../../hypervisor/index.js';
+/**
+ * The accelerator for a job's guests and libguestfs launches, chosen once: KVM where a probe
+ * guest really runs under KVM, TCG where it does not; `--accel kvm|tcg` overrides the probe.
+ */
+import { probeAccelerator, type Runner } from '../../hypervisor/index.js';
 import { runUnchecked } from '../core/run.js';
 import type { Emit } from '../core/events.js';
 
@@ -9,10 +12,23 @@ export const hypervisorRunner: Runner = async (file, args, opts) => {
   return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
 };
 
-export async function chooseAccelerator(emit: Emit): Promise<AcceleratorProbe> {
+export type AccelMode = 'auto' | 'kvm' | 'tcg';
+
+export interface Accelerator {
+  accel: 'kvm' | 'tcg';
+  /** libvirt domain type: kvm with KVM, qemu (TCG) otherwise. */
+  domainType: 'kvm' | 'qemu';
+  reason: string;
+}
+
+/** Probes (for 'auto') and reports the choice; the probe itself is cached per process. */
+export async function chooseAccelerator(emit: Emit, mode: AccelMode = 'auto'): Promise<Accelerator> {
+  if (mode !== 'auto') {
+    return { accel: mode, domainType: mode === 'kvm' ? 'kvm' : 'qemu', reason: `--accel ${mode}` };
+  }
   const probe = await probeAccelerator(hypervisorRunner);
   if (probe.accel === 'tcg') {
     emit({ type: 'message', level: 'warn', code: 'NO_KVM', text: `KVM is not usable here (${probe.kvm.detail}): guests run under QEMU TCG, several times slower` });
   }
-  return probe;
+  return { accel: probe.accel, domainType: probe.domainType, reason: probe.reason };
 }

@@ -1,13 +1,14 @@
 /**
  * The store key of a base image: SHA-256 over every input that changes the installed disk — the
- * kickstart as booted (minus per-build URLs), the tree's .treeinfo (a new nightly at the same URL
- * is a new input), the kernel and initrd, the payload, the arch, the disk size, the installer
- * driver and kiln's version. Memory and CPU count are left out: they change how fast, not what.
+ * answer file as booted (minus per-build URLs), the media's identity (the tree's metadata — a new
+ * nightly at the same URL is a new input —, the kernel and initrd), the payload, the arch, the
+ * disk size, the installer driver and kiln's version. Memory and CPU count are left out: they
+ * change how fast, not what.
  */
 import { hashJson, sha256 } from '../core/hash.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { Arch, InputHash } from '../store/record.js';
-import type { InstallMedia } from '../installers/anaconda/media.js';
+import type { InstallMedia } from '../installers/index.js';
 
 export interface KeyInputs {
   kickstartText: string;
@@ -19,12 +20,7 @@ export interface KeyInputs {
 }
 
 export function buildInputs(k: KeyInputs): InputHash[] {
-  const inputs: InputHash[] = [
-    { name: 'kickstart', sha256: sha256(k.kickstartText) },
-    { name: 'treeinfo', sha256: k.media.treeInfoSha256 || sha256(''), detail: k.media.tree.location },
-    { name: 'kernel', sha256: k.media.kernel.sha256, detail: k.media.kernel.verified ? 'verified against .treeinfo' : 'unverified' },
-    { name: 'initrd', sha256: k.media.initrd.sha256, detail: k.media.initrd.verified ? 'verified against .treeinfo' : 'unverified' },
-  ];
+  const inputs: InputHash[] = [{ name: 'kickstart', sha256: sha256(k.kickstartText) }, ...k.media.identity];
   if (k.payload) inputs.push(k.payload);
   inputs.push(
     { name: 'arch', sha256: sha256(k.arch), detail: k.arch },

@@ -9,8 +9,7 @@ import { KILN_VERSION } from '../core/version.js';
 import type { ImageSpec } from '../template/image-spec.js';
 import type { Store, BaseImage } from '../store/store.js';
 import type { Arch, BuildRecord, InputHash } from '../store/record.js';
-import { parseManifest } from '../installers/anaconda/manifest.js';
-import { icicleXml } from '../installers/anaconda/icicle.js';
+import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
@@ -34,6 +33,7 @@ export interface CaptureInput {
   id: string;
   disk: string;
   spec: ImageSpec;
+  driver: InstallerDriver;
   arch: Arch;
   inputs: InputHash[];
   accel: 'kvm' | 'tcg';
@@ -52,7 +52,7 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     throw new KilnError('CAPTURE_FAILED', 'the installed disk is damaged (qemu-img check failed)', { cause: error, fault: 'external' });
   });
   const info = await imageInfo(c.disk);
-  const packages = parseManifest(c.reportLines) ?? [];
+  const packages = c.driver.packages(c.reportLines) ?? [];
   const record: BuildRecord = {
     id: c.id,
     name: c.spec.name,
@@ -65,15 +65,12 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     accelerator: c.accel,
     timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
     packages,
-    installer: { driver: 'anaconda', tree: c.tree, family: c.family, release: c.release },
+    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release },
     logDir: c.logDir,
   };
   return c.store.commit({
     diskFile: c.disk,
     record,
-    files: {
-      'manifest.json': JSON.stringify(packages, null, 2) + '\n',
-      'icicle.xml': icicleXml(packages, c.spec.description ?? `${c.spec.name}${c.spec.version ? ` ${c.spec.version}` : ''} ${c.arch}`),
-    },
+    files: c.driver.storeFiles(packages, c.spec.description ?? `${c.spec.name}${c.spec.version ? ` ${c.spec.version}` : ''} ${c.arch}`),
   });
 }

@@ -5,6 +5,7 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { openHypervisor } from '../../hypervisor/index.js';
 import { runUnchecked } from '../core/run.js';
+import { findOnPath, HOST_TOOLS, versionArgs, type HostTool } from '../core/tools.js';
 import { hypervisorRunner } from './accel.js';
 import { probeAccelerator } from '../../hypervisor/index.js';
 
@@ -38,11 +39,16 @@ export async function runChecks(options: { connect?: string; storeDir: string })
     detail: `v${process.versions.node}`,
     hint: 'kiln needs Node.js 20.19 or newer.',
   });
-  checks.push(await version('qemu-system-x86_64', ['--version'], 'qemu x86_64', SETUP));
-  checks.push(await version('qemu-system-i386', ['--version'], 'qemu i686', SETUP));
-  checks.push(await version('qemu-img', ['--version'], 'qemu-img', SETUP));
-  checks.push(await version('xz', ['--version'], 'xz', SETUP));
-  checks.push(await version('virt-customize', ['--version'], 'libguestfs', `${SETUP} Needed for cloud prep of targets.`));
+  // Exactly the tools kiln's commands run (core/tools.ts), each with its Debian package.
+  for (const [tool, info] of Object.entries(HOST_TOOLS) as [HostTool, (typeof HOST_TOOLS)[HostTool]][]) {
+    const hint = `${SETUP} (${info.pkg}: ${info.use})`;
+    const args = versionArgs(tool);
+    if (args) checks.push(await version(tool, [...args], tool, hint));
+    else {
+      const path = await findOnPath(tool);
+      checks.push(path ? { name: tool, status: 'ok', detail: path } : { name: tool, status: 'fail', detail: `${tool} not found`, hint });
+    }
+  }
 
   const probe = await probeAccelerator(hypervisorRunner).catch((error: unknown) => error as Error);
   if (probe instanceof Error) {

@@ -1,57 +1,30 @@
 /**
- * The install stage: image spec → media → store key → (store hit: done) → guest server, derived
- * kickstart, initrd with the kickstart, empty disk → transient guest watched to power-off →
- * captured disk and build record committed to the store. Every resource is on the cleanup stack:
- * a failure or an interrupt leaves no domain, no temporary file and no store entry (the logs stay).
+ * The install stage: resolved request → media (the driver reads the tree) → store key → (store
+ * hit: done) → guest server, answer file, initrd with it, empty disk → transient guest watched to
+ * power-off → captured disk and build record committed to the store. Every resource is on the
+ * job's cleanup stack (in a scope of its own): a failure or an interrupt leaves no domain, no
+ * temporary file and no store entry (the logs stay).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildDomainXml, openHypervisor, type DomainSpec } from '../../hypervisor/index.js';
+import { buildDomainXml, type DomainSpec } from '../../hypervisor/index.js';
 import { KilnError, isKilnError } from '../core/errors.js';
-import type { Emit } from '../core/events.js';
-import { withCleanup } from '../core/cleanup.js';
 import { mediaCacheDir } from '../core/paths.js';
 import { rmrf } from '../core/fs.js';
-import type { ImageSpec } from '../template/image-spec.js';
-import { openStore, shortId, type BaseImage } from '../store/store.js';
-import type { Arch } from '../store/record.js';
-import { parseTreeLocation, prepareMedia } from '../installers/anaconda/media.js';
-import { pickQuirks } from '../installers/anaconda/quirks.js';
-import { bootArgs, KICKSTART_IN_INITRD } from '../installers/anaconda/boot-args.js';
-import { appendToInitrd } from '../installers/anaconda/cpio-newc.js';
-import { ANACONDA_FAILURE_PATTERNS } from '../installers/anaconda/log-patterns.js';
-import { MANIFEST_END, REPORT_CHANNEL } from '../installers/anaconda/manifest.js';
-import { chooseAccelerator } from './accel.js';
+import { phase, type Timings } from '../core/phase.js';
+import { requireTools } from '../core/tools.js';
+import { shortId, type BaseImage } from '../store/store.js';
+import { parseTreeLocation, type GuestUrls } from '../installers/index.js';
 import { buildInputs, storeKey } from './build-key.js';
+import { buildLog } from './build-log.js';
 import { captureDisk, createInstallDisk } from './capture.js';
 import { GuestUrlMap, isLoopbackUrl } from './guest-urls.js';
 import { startGuestServer, type Route } from './guest-server.js';
 import { installGuest } from './install-guest.js';
-import { prepareKickstart } from './kickstart-prep.js';
+import type { ResolvedInstall } from './install-request.js';
 import { payloadIdentity } from './payload-identity.js';
-import { phase, type Timings } from '../core/phase.js';
-import { buildLog } from './build-log.js';
-
-export const ANACONDA_LOG_CHANNEL = 'org.fedoraproject.anaconda.log.0';
-
-export interface BuildBaseOptions {
-  spec: ImageSpec;
-  arch: Arch;
-  tree: string;
-  diskSizeBytes: number;
-  memoryMiB: number;
-  vcpus: number;
-  storeDir: string;
-  connect?: string;
-  stallTimeoutS: number;
-  timeoutS: number;
-  keepFailed: boolean;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  emit: Emit;
-  signal: AbortSignal;
-}
+import type { JobResources } from './resources.js';
 
 export interface BuildBaseResult {
   base: BaseImage;
@@ -65,83 +38,84 @@ function newBuildId(key: string): string {
   return `${stamp}-${shortId(key)}`;
 }
 
-export async function buildBaseImage(o: BuildBaseOptions): Promise<BuildBaseResult> {
-  const timings: Timings = [];
-  const store = openStore(o.storeDir);
-  await store.init();
-  const kickstart = prepareKickstart(o.spec);
-  // resolveImageSpec already reported the spec's own warnings.
-  for (const w of kickstart.warnings) o.emit({ type: 'message', level: 'warn', code: 'KICKSTART_CHANGED', text: w });
+export interface BuildHooks {
+  /** Called with the build's log directory as soon as it exists (a caller may copy it when the build ends). */
+  onLogDir?(dir: string): void;
+}
 
-  const tree = parseTreeLocation(o.tree, o.cwd);
-  const media = await phase('media', o.emit, () => prepareMedia({ tree, arch: o.arch, cacheDir: mediaCacheDir(o.env), emit: o.emit, signal: o.signal }), { timings });
-  const payload = kickstart.liveimg ? await payloadIdentity(kickstart.liveimg.url, kickstart.liveimg.checksum, o.emit, o.signal) : undefined;
-  const inputs = buildInputs({ kickstartText: kickstart.keyText, media, payload, arch: o.arch, diskSizeBytes: o.diskSizeBytes, driver: 'anaconda' });
+export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hooks: BuildHooks = {}): Promise<BuildBaseResult> {
+  const { ctx } = res;
+  const { driver, spec } = r;
+  const timings: Timings = [];
+  await requireTools(['qemu-img', r.arch === 'i686' ? 'qemu-system-i386' : 'qemu-system-x86_64'], `an ${r.arch} install`);
+  const store = await res.store();
+  const answer = driver.answerFile(spec);
+  // resolveInstall already reported the spec's own warnings.
+  for (const w of answer.warnings) ctx.emit({ type: 'message', level: 'warn', code: 'KICKSTART_CHANGED', text: w });
+
+  const tree = parseTreeLocation(r.tree, ctx.cwd);
+  const media = await phase('media', ctx.emit, () => driver.media({ tree, arch: r.arch, cacheDir: mediaCacheDir(ctx.env), emit: ctx.emit, signal: ctx.signal }), { timings });
+  const payload = answer.payload ? await payloadIdentity(answer.payload.url, answer.payload.checksum, ctx.emit, ctx.signal) : undefined;
+  const inputs = buildInputs({ kickstartText: answer.keyText, media, payload, arch: r.arch, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
   const id = storeKey(inputs);
   const hit = await store.find(id);
   if (hit) {
-    o.emit({ type: 'phase', phase: 'install', state: 'skip', detail: `store hit ${shortId(id)}: same inputs, no guest started` });
+    ctx.emit({ type: 'phase', phase: 'install', state: 'skip', detail: `store hit ${shortId(id)}: same inputs, no guest started` });
     return { base: hit, storeHit: true, buildId: hit.record.logDir.split('/').pop() ?? shortId(id) };
   }
 
   const buildId = newBuildId(id);
   const logDir = store.logDir(buildId);
   await mkdir(logDir, { recursive: true });
-  const log = await buildLog(join(logDir, 'build.jsonl'), o.emit);
+  hooks.onLogDir?.(logDir);
+  const log = await buildLog(join(logDir, 'build.jsonl'), ctx.emit);
   const emit = log.emit;
   emit({ type: 'message', level: 'info', text: `build ${buildId}: logs in ${logDir}` });
   try {
-    return await withCleanup(emit, async (cleanup) => {
+    return await res.cleanup.scope(`install ${buildId}`, emit, async (cleanup) => {
       const work = join(store.tmpDir, buildId);
       await mkdir(work, { recursive: true });
       cleanup.push(`work directory ${work}`, () => rmrf(work));
 
-      const { quirks, warning } = pickQuirks(media.treeInfo?.family, media.treeInfo?.version);
-      if (warning) emit({ type: 'message', level: 'warn', code: 'QUIRKS_GUESSED', text: warning });
+      const plan = driver.plan(media, answer);
+      if (plan.warning) emit({ type: 'message', level: 'warn', code: 'QUIRKS_GUESSED', text: plan.warning });
 
       const urls = new GuestUrlMap();
-      kickstart.registerUrls(urls);
+      answer.registerUrls({ register: (u) => void urls.register(u), rewrite: (u) => u });
       if (tree.kind === 'url') urls.register(tree.location);
       const routes: Route[] = [...urls.routes, ...(tree.kind === 'dir' ? [{ prefix: '/tree/', dir: tree.location }] : [])];
       const server = await startGuestServer(routes, emit);
       cleanup.push('guest HTTP server', () => server.close());
-      const repoUrl = tree.kind === 'dir' ? `${server.guestBase}/tree/` : isLoopbackUrl(tree.location) ? urls.rewrite(tree.location, server.guestBase) : tree.location;
-      const booted = kickstart.forGuest(urls, server.guestBase);
+      const guestUrls: GuestUrls = { register: () => {}, rewrite: (u) => urls.rewrite(u, server.guestBase) };
+      const repoUrl = tree.kind === 'dir' ? `${server.guestBase}/tree/` : isLoopbackUrl(tree.location) ? guestUrls.rewrite(tree.location) : tree.location;
+      const booted = answer.forGuest(guestUrls);
       await writeFile(join(logDir, 'kickstart.cfg'), booted.redactedText);
 
       const initrd = join(work, 'initrd.img');
-      await writeFile(initrd, await appendToInitrd(await readFile(media.initrd.path), [{ type: 'file', path: KICKSTART_IN_INITRD.slice(1), data: booted.text, mode: 0o600 }]));
+      await writeFile(initrd, await driver.initrd(media, booted.text));
       const disk = join(work, 'disk.qcow2');
-      await createInstallDisk(disk, o.diskSizeBytes, o.signal);
+      await createInstallDisk(disk, r.diskSizeBytes, ctx.signal);
 
-      const probe = await chooseAccelerator(emit);
+      const accel = await res.accelerator();
       const logs = { console: join(logDir, 'console.log'), installer: join(logDir, 'installer.log'), report: join(logDir, 'report.log') };
-      const spec: DomainSpec = {
+      const domain: DomainSpec = {
         name: `kiln-${shortId(id)}-${randomBytes(3).toString('hex')}`,
-        type: probe.domainType,
-        arch: o.arch,
-        memoryMiB: o.memoryMiB,
-        vcpus: o.vcpus,
-        boot: { kernel: media.kernel.path, initrd, cmdline: bootArgs({ quirks, repoUrl, cmdlineMode: kickstart.cmdlineMode, extra: o.spec.kernelParams }) },
+        type: accel.domainType,
+        arch: r.arch,
+        memoryMiB: r.memoryMiB,
+        vcpus: r.vcpus,
+        boot: { kernel: media.kernel.path, initrd, cmdline: plan.cmdline({ repoUrl, extra: spec.kernelParams }) },
         disks: [{ path: disk, format: 'qcow2', discard: 'unmap', cache: 'unsafe' }],
         network: { model: 'virtio' },
         serialLog: logs.console,
         channels: [
-          { name: ANACONDA_LOG_CHANNEL, path: logs.installer },
-          { name: REPORT_CHANNEL, path: logs.report },
+          { name: driver.logChannel, path: logs.installer },
+          { name: driver.reportChannel, path: logs.report },
         ],
         rng: true,
       };
-      await writeFile(join(logDir, 'domain.xml'), buildDomainXml(spec));
-
-      const hypervisor = await openHypervisor({ uri: o.connect }).catch((error: unknown) => {
-        throw new KilnError('HYPERVISOR_UNAVAILABLE', `cannot connect to libvirt${o.connect ? ` at ${o.connect}` : ''}: ${(error as Error).message}`, {
-          cause: error,
-          fault: 'external',
-          hint: "Run 'kiln doctor'; scripts/setup-host.sh installs and starts libvirt.",
-        });
-      });
-      cleanup.push('libvirt connection', () => hypervisor.close());
+      await writeFile(join(logDir, 'domain.xml'), buildDomainXml(domain));
+      const hypervisor = await res.hypervisor();
 
       try {
         const guest = await phase(
@@ -150,18 +124,12 @@ export async function buildBaseImage(o: BuildBaseOptions): Promise<BuildBaseResu
           () =>
             installGuest({
               hypervisor,
-              spec,
+              spec: domain,
               logs,
-              monitor: {
-                stallTimeoutS: o.stallTimeoutS,
-                timeoutS: o.timeoutS,
-                patterns: ANACONDA_FAILURE_PATTERNS,
-                installerStartedOnConsole: quirks.virtioLog ? undefined : /anaconda/i,
-                completionLine: MANIFEST_END,
-              },
+              monitor: { stallTimeoutS: r.stallTimeoutS, timeoutS: r.timeoutS, ...plan.monitoring },
               servedBytes: () => server.bytesSent(),
               emit,
-              signal: o.signal,
+              signal: ctx.signal,
               cleanup,
             }),
           { timings },
@@ -170,13 +138,16 @@ export async function buildBaseImage(o: BuildBaseOptions): Promise<BuildBaseResu
           'capture',
           emit,
           () =>
-            captureDisk({ store, id, disk, spec: o.spec, arch: o.arch, inputs, accel: probe.accel, timings, reportLines: guest.reportLines, logDir, tree: tree.location, family: media.treeInfo?.family, release: media.treeInfo?.version }),
+            captureDisk({
+              store, id, disk, spec, driver, arch: r.arch, inputs, accel: accel.accel, timings, reportLines: guest.reportLines, logDir,
+              tree: tree.location, family: media.family, release: media.release,
+            }),
           { timings },
         );
-        emit({ type: 'guest', state: 'captured', domain: spec.name, detail: `base image ${shortId(base.id)}` });
+        emit({ type: 'guest', state: 'captured', domain: domain.name, detail: `base image ${shortId(base.id)}` });
         return { base, storeHit: false, buildId };
       } catch (error) {
-        if (!o.keepFailed || !isKilnError(error)) throw error;
+        if (!r.keepFailed || !isKilnError(error)) throw error;
         const kept = join(logDir, 'disk.qcow2');
         await rename(disk, kept).catch(() => {});
         throw new KilnError(error.code, error.message, {

@@ -2,13 +2,12 @@
  * The built-in targets: a typed name → plugin map, and the picker that turns user input
  * ("ec2,openstack") into target names or a usage error listing the known ones.
  */
-import { usageError } from '../core/errors.js';
 import { applianceTarget } from './appliance/index.js';
 import { ec2Target } from './ec2/index.js';
 import { openstackTarget } from './openstack/index.js';
 import { rawTarXzTarget } from './raw-tar-xz/index.js';
 import { rawXzTarget } from './raw-xz/index.js';
-import { TARGET_NAMES, type Target, type TargetName } from './types.js';
+import type { Target, TargetName } from './types.js';
 
 export const targetRegistry = {
   ec2: ec2Target,
@@ -26,17 +25,4 @@ export type TargetOptionsInput = {
   [K in TargetName]?: Partial<TargetRegistry[K] extends Target<infer O> ? O : never>;
 };
 
-export function isTargetName(name: string): name is TargetName {
-  return (TARGET_NAMES as readonly string[]).includes(name);
-}
-
-/** Validates target names (a list, or comma-separated strings), dropping repeats, keeping order. */
-export function pickTargets(input: readonly string[]): TargetName[] {
-  const names = input.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
-  if (names.length === 0) throw usageError('no target given', `Known targets: ${TARGET_NAMES.join(', ')}.`);
-  const unknown = names.filter((n) => !isTargetName(n));
-  if (unknown.length > 0) {
-    throw usageError(`unknown target${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}`, `Known targets: ${TARGET_NAMES.join(', ')}.`);
-  }
-  return [...new Set(names as TargetName[])];
-}
+export { isTargetName, pickTargets } from './names.js';

@@ -3,6 +3,7 @@
  * is a `Target` in the registry (registry.ts), built by the same runner (run-targets.ts).
  */
 import type { Emit } from '../core/events.js';
+import type { HostTool } from '../core/tools.js';
 import type { Arch } from '../store/record.js';
 import type { BaseImage } from '../store/store.js';
 import type { PrepReport } from './prep/report.js';
@@ -46,6 +47,10 @@ export interface TargetOutput {
   base: BaseRef;
   createdAt: string;
   ec2?: Ec2Facts;
+  /** Outputs with the same value hold the same disk (same base, same cloud prep): booting one tests all. */
+  disk?: string;
+  /** The image's default cloud user, as cloud prep found it (who a boot test logs in as). */
+  cloudUser?: string;
 }
 
 /** What `runTargets` returns and writes (merged) into `<outDir>/targets.json`. */
@@ -107,6 +112,8 @@ export interface Target<O extends object = object> {
   extension(options: O): string;
   /** Validates user options (usage errors, naming the option) and fills defaults. */
   options(raw: Partial<O> | undefined, arch: Arch): O;
+  /** Host tools `build` runs (checked before any target starts). */
+  tools(options: O): HostTool[];
   /** The cloud prep the output needs; targets with equal specs share one prepared overlay. */
   prep(arch: Arch, options: O): PrepSpec | undefined;
   build(ctx: BuildContext, options: O): Promise<BuiltOutput>;

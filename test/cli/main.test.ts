@@ -39,14 +39,25 @@ describe('kiln CLI frame', () => {
     }
   });
 
-  it('a failure exits 1 with code and hint; --json adds an error line', async () => {
+  it('a store that does not exist is an error, not an empty list', async () => {
+    const r = await runCli(['images', '--store', '/nonexistent-kiln-store']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\[STORE_MISSING\]: there is no store at \/nonexistent-kiln-store/);
+  });
+
+  it('a failure exits 1 with code and hint, printed once: text on stderr, or one JSON line with --json', async () => {
     const store = await mkdtemp(join(tmpdir(), 'kiln-cli-'));
     try {
+      const text = await runCli(['logs', 'abcdef', '--store', store]);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toBe('');
+      expect(text.stderr.match(/kiln: error \[STORE_NOT_FOUND\]/g)).toHaveLength(1);
+      expect(text.stderr).toMatch(/hint: 'kiln images' lists the store/);
       const r = await runCli(['logs', 'abcdef', '--store', store, '--json']);
       expect(r.code).toBe(1);
       const line = JSON.parse(r.stdout.trim());
-      expect(line).toMatchObject({ type: 'error', code: 'STORE_NOT_FOUND', exitCode: 1 });
-      expect(r.stderr).toMatch(/hint: 'kiln images' lists the store/);
+      expect(line).toMatchObject({ type: 'error', code: 'STORE_NOT_FOUND', exitCode: 1, hint: expect.stringMatching(/'kiln images' lists the store/) });
+      expect(r.stderr).toBe('');
     } finally {
       await rm(store, { recursive: true, force: true });
     }

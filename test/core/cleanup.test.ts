@@ -41,3 +41,58 @@ describe('CleanupStack', () => {
     expect(undone).toEqual(['tmp']);
   });
 });
+
+describe('CleanupStack.scope', () => {
+  it('unwinds a scope when its body ends, and only that scope', async () => {
+    const undone: string[] = [];
+    const root = new CleanupStack();
+    root.push('connection', () => void undone.push('connection'));
+    const result = await root.scope('step', undefined, async (child) => {
+      child.push('work dir', () => void undone.push('work dir'));
+      expect(root.labels).toEqual(['connection', 'step']);
+      return 42;
+    });
+    expect(result).toBe(42);
+    expect(undone).toEqual(['work dir']);
+    expect(root.labels).toEqual(['connection']);
+  });
+
+  it('parallel scopes never unwind each other; a failing one unwinds itself and rethrows', async () => {
+    const undone: string[] = [];
+    const root = new CleanupStack();
+    let releaseSlow!: () => void;
+    const slowMayEnd = new Promise<void>((r) => (releaseSlow = r));
+    const slow = root.scope('slow', undefined, async (child) => {
+      child.push('slow tmp', () => void undone.push('slow tmp'));
+      await slowMayEnd;
+      expect(undone).toEqual(['fast tmp']);
+    });
+    const fast = root.scope('fast', undefined, async (child) => {
+      child.push('fast tmp', () => void undone.push('fast tmp'));
+      throw new Error('fast failed');
+    });
+    await expect(fast).rejects.toThrow('fast failed');
+    releaseSlow();
+    await slow;
+    expect(undone).toEqual(['fast tmp', 'slow tmp']);
+  });
+
+  it('unwinding the root (an interrupt) reaches the resources of a scope still running', async () => {
+    const undone: string[] = [];
+    const root = new CleanupStack();
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let finish!: () => void;
+    const running = root.scope('install', undefined, async (child) => {
+      child.push('domain', () => void undone.push('domain'));
+      entered();
+      await new Promise<void>((r) => (finish = r));
+    });
+    await inside;
+    await root.unwind();
+    expect(undone).toEqual(['domain']);
+    finish();
+    await running;
+    expect(undone).toEqual(['domain']);
+  });
+});

@@ -26,8 +26,15 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function kilnDomains(): Promise<string[]> {
-  return (await hv.listDomains()).filter((d) => d.startsWith('kiln-'));
+/** The domains a build named in its guest events (other kiln runs may share this libvirt). */
+function domainsOf(lines: Record<string, unknown>[]): string[] {
+  return [...new Set(lines.filter((l) => l.type === 'guest' && typeof l.domain === 'string').map((l) => l.domain as string))];
+}
+
+/** Which of `names` libvirt still has. */
+async function stillThere(names: string[]): Promise<string[]> {
+  const all = new Set(await hv.listDomains());
+  return names.filter((n) => all.has(n));
 }
 
 async function storeLeftovers(): Promise<{ tmp: string[]; images: string[] }> {
@@ -43,7 +50,7 @@ const ARCHES: Arch[] = ['x86_64', 'i686'];
 describe.each(ARCHES)('kiln build %s from the Anaconda test double', (arch) => {
   it('installs in a transient guest, captures a base image with its record, and the disk boots to a login prompt', async () => {
     const build = await kilnBuild(arch);
-    expect(build.code, build.stderr).toBe(0);
+    expect(build.code, build.errorText).toBe(0);
     const result = build.result!;
     expect(result.storeHit).toBe(false);
 
@@ -79,7 +86,8 @@ describe.each(ARCHES)('kiln build %s from the Anaconda test double', (arch) => {
     expect(ks).toContain('REDACTED');
     expect(ks).toMatch(/liveimg --url=http:\/\/10\.0\.2\.2:\d+\/relay\/0\//);
     expect(await readFile(join(record.logDir, 'domain.xml'), 'utf8')).toContain(`org.fedoraproject.anaconda.log.0`);
-    expect(await kilnDomains()).toEqual([]);
+    expect(domainsOf(build.lines)).toHaveLength(1);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
 
     // The captured disk boots by itself (no kernel given): BIOS → GRUB → the installed system.
     const overlay = join(scratch, `${arch}.qcow2`);
@@ -90,7 +98,7 @@ describe.each(ARCHES)('kiln build %s from the Anaconda test double', (arch) => {
 
   it('a second identical build is a store hit: no guest is started', async () => {
     const build = await kilnBuild(arch);
-    expect(build.code, build.stderr).toBe(0);
+    expect(build.code, build.errorText).toBe(0);
     expect(build.result!.storeHit).toBe(true);
     expect(build.lines.filter((l) => l.type === 'guest')).toEqual([]);
     expect(build.lines).toContainEqual(expect.objectContaining({ type: 'phase', phase: 'install', state: 'skip' }));
@@ -109,7 +117,7 @@ describe('failures end fast and leave nothing behind', () => {
     const ks = await kickstartFile('bad-option.ks', ['text', 'part / --fstype=ext4 --sise=2048', 'rootpw --lock', 'poweroff']);
     const build = await kilnBuild('x86_64', ['--kickstart', ks]);
     expect(build.code).toBe(1);
-    expect(build.stderr).toContain(`${ks}:2: part: unknown option --sise (did you mean --size?)`);
+    expect(build.errorText).toContain(`${ks}:2: part: unknown option --sise (did you mean --size?)`);
     expect(build.lines.some((l) => l.type === 'guest')).toBe(false);
     expect(await storeLeftovers()).toEqual(before);
   });
@@ -120,13 +128,13 @@ describe('failures end fast and leave nothing behind', () => {
     expect(build.code).toBe(1);
     const error = build.lines.at(-1)!;
     expect(error).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
-    expect(build.stderr).toContain('The following problem occurred on line');
-    expect(build.stderr).toContain('last ');
+    expect(build.errorText).toContain('The following problem occurred on line');
+    expect(build.errorText).toContain('last ');
     // Seconds, not a timeout: the failure came right after the error line was logged.
     const failedAt = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'failed')!.time));
     const installingAt = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'installing')!.time));
     expect(failedAt - installingAt).toBeLessThan(60_000);
-    expect(await kilnDomains()).toEqual([]);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 
@@ -136,11 +144,11 @@ describe('failures end fast and leave nothing behind', () => {
     const build = await kilnBuild('x86_64', ['--kickstart', ks, '--stall-timeout', '20', '--keep-failed']);
     expect(build.code).toBe(1);
     expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_STALLED' });
-    expect(build.stderr).toContain('for 20 s (--stall-timeout)');
-    const kept = /kept at (\S+\.qcow2)/.exec(build.stderr)?.[1];
+    expect(build.errorText).toContain('for 20 s (--stall-timeout)');
+    const kept = /kept at (\S+\.qcow2)/.exec(build.errorText)?.[1];
     expect(kept).toBeDefined();
     await access(kept!);
-    expect(await kilnDomains()).toEqual([]);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 
@@ -157,12 +165,14 @@ describe('failures end fast and leave nothing behind', () => {
       });
     });
     await installing;
-    expect(await kilnDomains()).toHaveLength(1);
+    const lines = () => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const domains = domainsOf(lines());
+    expect(await stillThere(domains)).toEqual(domains);
     child.kill('SIGINT');
     const exit = await child.catch((error: { exitCode?: number }) => error);
     expect((exit as { exitCode?: number }).exitCode).toBe(130);
     expect(out).toContain('"code":"INTERRUPTED"');
-    expect(await kilnDomains()).toEqual([]);
+    expect(await stillThere(domains)).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });
 });

@@ -4,7 +4,7 @@
  * unknown target, unwritable output directory, disk full (a small tmpfs), interrupt.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collect } from '../../src/core/events.js';
@@ -147,6 +147,23 @@ describe('bad input', () => {
     expect(err).toMatchObject({ code: 'USAGE', exitCode: 2, message: "unknown target 'vmware'" });
     expect(err.hint).toContain('ec2, openstack, raw-tar-xz, raw-xz, appliance');
     await expect(readdir(join(dir, 'never'))).rejects.toThrow();
+  });
+
+  it('a missing host tool (xz) fails before any work, naming it and its package', async () => {
+    const saved = process.env.PATH;
+    // cp, qemu-img and tar are there; xz is not.
+    const bin = join(dir, 'bin-without-xz');
+    await mkdir(bin, { recursive: true });
+    for (const tool of ['cp', 'qemu-img', 'tar']) await symlink(join('/usr/bin', tool), join(bin, tool));
+    process.env.PATH = bin;
+    try {
+      const err = await rejection(runTargets(input({ targets: ['raw-xz'], outDir: join(dir, 'never-xz') })));
+      expect(err).toMatchObject({ code: 'TOOLS_MISSING', message: 'the raw-xz target needs xz, not found on PATH' });
+      expect(err.hint).toContain('xz-utils');
+    } finally {
+      process.env.PATH = saved;
+    }
+    await expect(readdir(join(dir, 'never-xz'))).rejects.toThrow();
   });
 
   it('a base image whose disk is gone', async () => {

@@ -1,13 +1,33 @@
 /** `kiln build`: install in a transient guest and capture a base image (then make targets). */
-import type { CommandSpec } from '../command.js';
+import { defineCommand } from '../command.js';
 import { usageError } from '../../core/errors.js';
-import { defaultStoreDir } from '../../core/paths.js';
-import { parseDuration, parseSize, formatBytes, formatDuration } from '../../core/units.js';
+import { parseDuration, formatBytes, formatDuration } from '../../core/units.js';
 import { shortId } from '../../store/store.js';
-import { connectOption, storeOption } from './shared-options.js';
-import { describeOutputs, outOption, runTargetRequest, targetOption, targetRequest, targetTuningOptions } from './target-options.js';
+import type { InstallRequest } from '../../pipeline/install-request.js';
+import { accelOption, connectOption, jobContext, storeOption, type JobFlags } from './shared-options.js';
+import { describeOutputs, outOption, targetOption, targetsRequest, targetTuningOptions, type TargetFlags } from './target-options.js';
+import { testOptions, testRequest, type TestFlags } from './test.js';
+import { formatReport } from '../../testing/report.js';
 
+/** Shown in --help; applied by the pipeline only where neither the flags nor the input say anything. */
 const DEFAULTS = { arch: 'x86_64', diskSize: '10G', memory: '2048', vcpus: '2', stallTimeout: '300', timeout: '3h' };
+
+interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'timeout' | 'memory'> {
+  test?: boolean;
+  kickstart?: string;
+  template?: string;
+  release?: string;
+  var?: string[];
+  syntax?: string;
+  tree?: string;
+  arch?: string;
+  diskSize?: string;
+  memory?: string;
+  vcpus?: string;
+  stallTimeout?: string;
+  timeout?: string;
+  keepFailed?: boolean;
+}
 
 function parseVars(values: string[] | undefined): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -19,13 +39,36 @@ function parseVars(values: string[] | undefined): Record<string, string> {
   return vars;
 }
 
-function positiveInt(value: unknown, flag: string): number {
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} ${String(value)}: expected a positive whole number`);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} ${value}: expected a positive whole number`);
   return n;
 }
 
-export const buildCommand: CommandSpec = {
+/** The install request: only what the user gave (a TDL's arch or disk size is not overridden by a default). */
+function installRequest(file: string | undefined, f: BuildFlags): InstallRequest {
+  return {
+    file,
+    kickstart: f.kickstart,
+    template: f.template,
+    release: f.release,
+    syntax: f.syntax,
+    variables: parseVars(f.var),
+    arch: f.arch,
+    tree: f.tree,
+    diskSize: f.diskSize,
+    name: f.name,
+    version: f.imageVersion,
+    memoryMiB: positiveInt(f.memory, '--memory'),
+    vcpus: positiveInt(f.vcpus, '--vcpus'),
+    stallTimeoutS: f.stallTimeout === undefined ? undefined : parseDuration(f.stallTimeout, '--stall-timeout'),
+    timeoutS: f.timeout === undefined ? undefined : parseDuration(f.timeout, '--timeout'),
+    keepFailed: Boolean(f.keepFailed),
+  };
+}
+
+export const buildCommand = defineCommand<BuildFlags>({
   name: 'build',
   summary: 'install an OS in a transient guest and keep its disk as a base image',
   args: ['[file]'],
@@ -36,20 +79,23 @@ export const buildCommand: CommandSpec = {
     { flags: '--var <name=value>', description: 'a guest-template variable (repeatable)', repeatable: true },
     { flags: '--syntax <version>', description: 'kickstart syntax to validate against, e.g. F19, RHEL7' },
     { flags: '--tree <url|dir>', description: 'install tree: an http(s) URL or a local directory (.treeinfo, images/pxeboot)' },
-    { flags: '--arch <arch>', description: 'x86_64 or i686 (i386)', default: DEFAULTS.arch },
-    { flags: '--disk-size <size>', description: 'size of the installed disk', default: DEFAULTS.diskSize },
+    { flags: '--arch <arch>', description: "x86_64 or i686 (i386); a TDL's <arch> when not given", default: DEFAULTS.arch },
+    { flags: '--disk-size <size>', description: "size of the installed disk; a TDL's <size> when not given", default: DEFAULTS.diskSize },
     { flags: '--memory <MiB>', description: 'guest memory in MiB (not part of the store key)', default: DEFAULTS.memory },
     { flags: '--vcpus <n>', description: 'guest CPUs (not part of the store key)', default: DEFAULTS.vcpus },
     { flags: '--name <name>', description: 'image name for the record and outputs' },
     { flags: '--image-version <version>', description: 'image version for the record and outputs' },
     storeOption,
     connectOption,
+    accelOption,
     { flags: '--stall-timeout <seconds>', description: 'fail when the guest writes nothing to disk and moves under 4 KiB of network this long', default: DEFAULTS.stallTimeout },
     { flags: '--timeout <duration>', description: 'fail when the whole install takes longer (e.g. 90m, 3h)', default: DEFAULTS.timeout },
     { flags: '--keep-failed', description: "keep a failed build's disk in its log directory" },
     targetOption,
     outOption,
     ...targetTuningOptions,
+    { flags: '--test', description: 'boot-test every output (as `kiln test` does); exit 1 if a check fails' },
+    ...testOptions,
   ],
   examples: [
     'kiln build --kickstart cloud.ks --tree http://mirror/fedora/releases/19/Everything/x86_64/os --arch x86_64',
@@ -58,67 +104,29 @@ export const buildCommand: CommandSpec = {
     'kiln build --template fedora-cloud --release 19 --tree ./tree --var liveimg_url=http://127.0.0.1:8000/rootfs.tar.gz',
     'kiln build --kickstart cloud.ks --tree ./tree --arch i686 --target openstack,raw-tar-xz --out ./out',
   ],
-  async action(args, options, ctx) {
-    const [{ resolveImageSpec, normalizeArch }, { buildBaseImage }] = await Promise.all([
-      import('../../template/image-spec.js'),
-      import('../../pipeline/install-stage.js'),
-    ]);
-    const stallTimeoutS = parseDuration(String(options.stallTimeout), '--stall-timeout');
-    const timeoutS = parseDuration(String(options.timeout), '--timeout');
-    const memoryMiB = positiveInt(options.memory, '--memory');
-    // Target flags are checked before anything is installed; the targets run on the captured base.
-    const targets = await targetRequest(options, ctx.cwd, false);
-    const vcpus = positiveInt(options.vcpus, '--vcpus');
-    const spec = await resolveImageSpec({
-      file: args[0],
-      kickstart: options.kickstart as string | undefined,
-      template: options.template as string | undefined,
-      release: options.release as string | undefined,
-      syntax: options.syntax as string | undefined,
-      arch: options.arch as string | undefined,
-      tree: options.tree as string | undefined,
-      diskSize: options.diskSize === DEFAULTS.diskSize ? undefined : (options.diskSize as string),
-      variables: parseVars(options.var as string[] | undefined),
-      cwd: ctx.cwd,
-      emit: ctx.emit,
-    });
-    const arch = spec.arch ?? normalizeArch(String(options.arch));
-    const tree = spec.tree;
-    if (!tree) throw usageError('no install tree: give --tree URL|DIR', 'The tree holds .treeinfo and images/pxeboot/{vmlinuz,initrd.img}.');
-    if (options.name) spec.name = String(options.name);
-    if (options.imageVersion) spec.version = String(options.imageVersion);
-    const diskSizeBytes = spec.diskSizeBytes ?? parseSize(String(options.diskSize), '--disk-size');
-
-    const result = await buildBaseImage({
-      spec,
-      arch,
-      tree,
-      diskSizeBytes,
-      memoryMiB,
-      vcpus,
-      storeDir: String(options.store ?? defaultStoreDir(ctx.env)),
-      connect: options.connect as string | undefined,
-      stallTimeoutS,
-      timeoutS,
-      keepFailed: Boolean(options.keepFailed),
-      cwd: ctx.cwd,
-      env: ctx.env,
-      emit: ctx.emit,
-      signal: ctx.signal,
-    });
-    const r = result.base.record;
+  async action(args, flags, ctx) {
+    // Every flag is checked before anything is installed; the targets run on the captured base.
+    const install = installRequest(args[0], flags);
+    const targets = targetsRequest(flags, false);
+    if (flags.test && !targets) throw usageError('--test needs targets to test', 'Add --target … --out DIR.');
+    const test = flags.test ? await testRequest({ ...flags, arch: undefined, timeout: undefined, memory: undefined }) : undefined;
+    const { runJob } = await import('../../pipeline/job.js');
+    const result = await runJob({ install, targets, test }, jobContext(flags, ctx));
+    const base = result.base!;
+    const r = base.record;
     const took = r.timings.reduce((n, t) => n + t.ms, 0);
-    const made = targets ? await runTargetRequest(targets, result.base, options, ctx) : undefined;
     const how = result.storeHit ? 'store hit: same inputs as an earlier build, no guest started' : `built in ${formatDuration(took)} (${r.accelerator})`;
     return {
       text: [
-        `base image ${shortId(result.base.id)} ${r.name}${r.version ? `-${r.version}` : ''} ${r.arch}: ${how}`,
-        `  disk: ${result.base.disk} (${formatBytes(r.disk.actualSize)} used of ${formatBytes(r.disk.virtualSize)})`,
+        `base image ${shortId(base.id)} ${r.name}${r.version ? `-${r.version}` : ''} ${r.arch}: ${how}`,
+        `  disk: ${base.disk} (${formatBytes(r.disk.actualSize)} used of ${formatBytes(r.disk.virtualSize)})`,
         `  logs: ${r.logDir}`,
         `  packages: ${r.packages.length}`,
-        ...(made ? describeOutputs(made) : []),
+        ...(result.targets ? describeOutputs(result.targets) : []),
+        ...(result.test ? [formatReport(result.test)] : []),
       ].join('\n'),
-      json: { id: result.base.id, storeHit: result.storeHit, disk: result.base.disk, buildId: result.buildId, record: r, ...(made ? { targets: made } : {}) },
+      json: { id: base.id, storeHit: result.storeHit, disk: base.disk, buildId: result.buildId, record: r, ...(result.targets ? { targets: result.targets } : {}), ...(result.test ? { test: result.test } : {}) },
+      exitCode: result.test && !result.test.passed ? 1 : 0,
     };
   },
-};
+});

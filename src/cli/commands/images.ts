@@ -1,5 +1,8 @@
 /** `kiln images`: the base images in the store. */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { CommandSpec } from '../command.js';
+import { KilnError } from '../../core/errors.js';
 import { openStore, shortId } from '../../store/store.js';
 import { defaultStoreDir } from '../../core/paths.js';
 import { formatBytes } from '../../core/units.js';
@@ -12,7 +15,12 @@ export const imagesCommand: CommandSpec = {
   options: [storeOption, { flags: '--inputs', description: 'also list every input and its hash' }],
   examples: ['kiln images', 'kiln images --json', 'kiln images --inputs --store ./store'],
   async action(_args, options, ctx) {
-    const store = openStore(String(options.store ?? defaultStoreDir(ctx.env)));
+    const store = openStore(resolve(ctx.cwd, String(options.store ?? defaultStoreDir(ctx.env))));
+    // A store the user names must exist (a typo is not an empty store); the default one is
+    // created by the first build.
+    if (options.store !== undefined && !(await stat(store.dir).then((s) => s.isDirectory(), () => false))) {
+      throw new KilnError('STORE_MISSING', `there is no store at ${store.dir}`, { usage: true, hint: 'Give the directory of an existing store with --store.' });
+    }
     const images = await store.list();
     const json = images.map((b) => ({
       id: b.id,

@@ -4,7 +4,8 @@
  * (imported lazily: the SDK is heavy and only this command needs it).
  */
 import { usageError } from '../../core/errors.js';
-import type { CommandSpec } from '../command.js';
+import { defineCommand, type CommandSpec } from '../command.js';
+import { jobContext } from './shared-options.js';
 
 const HELP = `How the upload works:
   The default method writes the image straight into a new EBS snapshot with the EBS direct APIs,
@@ -31,7 +32,34 @@ Credentials and region come from the AWS SDK's standard chain (AWS_PROFILE, AWS_
 SSO, instance roles); --profile, --region and --endpoint-url override them. The first of
 --regions is where the snapshot is made; the AMI is copied to the others in parallel.`;
 
-export const publishEc2Command: CommandSpec = {
+interface PublishEc2Flags {
+  name?: string;
+  arch?: string;
+  description?: string;
+  regions?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  method?: 'ebs-direct' | 'import-snapshot';
+  bucket?: string;
+  workers?: string;
+  public?: boolean;
+  tag?: string[];
+  encrypted?: boolean;
+  kmsKey?: string;
+  volumeType?: string;
+  volumeSize?: string;
+  rootDevice?: string;
+  bootMode?: 'legacy-bios' | 'uefi' | 'uefi-preferred';
+  imdsV2?: boolean;
+  /** --no-ena sets false. */
+  ena?: boolean;
+  /** --no-sriov sets false. */
+  sriov?: boolean;
+  sha256?: string;
+}
+
+export const publishEc2Command = defineCommand<PublishEc2Flags>({
   name: 'ec2',
   summary: 'upload a raw image as an EBS snapshot, register the AMI, copy it to regions',
   args: ['<image>'],
@@ -64,45 +92,46 @@ export const publishEc2Command: CommandSpec = {
     'kiln publish ec2 image.raw --name test --arch i386 --method import-snapshot --bucket my-bucket',
   ],
   helpText: HELP,
-  action: async (args, options, ctx) => {
-    const { publishEc2, ec2Arch, formatPublishTable } = await import('../../providers/aws/index.js');
-    const str = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
-    const name = str('name');
-    if (!name) throw usageError("'kiln publish ec2' needs --name", 'Give the AMI name, e.g. --name Fedora-Cloud-Base-19.');
-    const archFlag = str('arch');
-    if (!archFlag) throw usageError("'kiln publish ec2' needs --arch", 'Give --arch x86_64 or --arch i386.');
-    const workers = Number(str('workers') ?? '64');
-    const volumeSize = str('volumeSize');
-    const result = await publishEc2({
-      image: args[0]!,
-      name,
-      description: str('description'),
-      arch: ec2Arch(archFlag)!,
-      regions: str('regions')?.split(',').map((r) => r.trim()).filter(Boolean),
-      region: str('region'),
-      profile: str('profile'),
-      endpointUrl: str('endpointUrl'),
-      method: str('method') as 'ebs-direct' | 'import-snapshot' | undefined,
-      bucket: str('bucket'),
-      workers,
-      public: Boolean(options.public),
-      tags: parseTags((options.tag as string[] | undefined) ?? []),
-      encrypted: Boolean(options.encrypted),
-      kmsKeyId: str('kmsKey'),
-      volumeType: str('volumeType'),
-      volumeSizeGiB: volumeSize === undefined ? undefined : Number(volumeSize),
-      rootDeviceName: str('rootDevice'),
-      bootMode: str('bootMode') as 'legacy-bios' | 'uefi' | 'uefi-preferred' | undefined,
-      imdsV2: Boolean(options.imdsV2),
-      ena: options.ena !== false,
-      sriov: options.sriov !== false,
-      sha256: str('sha256'),
-      emit: ctx.emit,
-      signal: ctx.signal,
-    });
-    return { text: formatPublishTable(result), json: result };
+  async action(args, f, ctx) {
+    if (!f.name) throw usageError("'kiln publish ec2' needs --name", 'Give the AMI name, e.g. --name Fedora-Cloud-Base-19.');
+    if (!f.arch) throw usageError("'kiln publish ec2' needs --arch", 'Give --arch x86_64 or --arch i386.');
+    const [{ runJob }, { ec2Arch, formatPublishTable }] = await Promise.all([import('../../pipeline/job.js'), import('../../providers/aws/index.js')]);
+    const result = await runJob(
+      {
+        publish: {
+          ec2: {
+            image: args[0]!,
+            name: f.name,
+            description: f.description,
+            arch: ec2Arch(f.arch)!,
+            regions: f.regions?.split(',').map((r) => r.trim()).filter(Boolean),
+            region: f.region,
+            profile: f.profile,
+            endpointUrl: f.endpointUrl,
+            method: f.method,
+            bucket: f.bucket,
+            workers: f.workers === undefined ? undefined : Number(f.workers),
+            public: Boolean(f.public),
+            tags: parseTags(f.tag ?? []),
+            encrypted: Boolean(f.encrypted),
+            kmsKeyId: f.kmsKey,
+            volumeType: f.volumeType,
+            volumeSizeGiB: f.volumeSize === undefined ? undefined : Number(f.volumeSize),
+            rootDeviceName: f.rootDevice,
+            bootMode: f.bootMode,
+            imdsV2: Boolean(f.imdsV2),
+            ena: f.ena !== false,
+            sriov: f.sriov !== false,
+            sha256: f.sha256,
+          },
+        },
+      },
+      jobContext({}, ctx),
+    );
+    const published = result.published!.ec2;
+    return { text: formatPublishTable(published), json: published };
   },
-};
+});
 
 export const publishCommand: CommandSpec = {
   name: 'publish',

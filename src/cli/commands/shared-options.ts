@@ -1,5 +1,9 @@
-/** Options several commands share, defined once. */
-import type { OptionSpec } from '../command.js';
+/** Options several commands share, defined once, and the job context they make. */
+import type { CommandContext, OptionSpec } from '../command.js';
+import { defaultStoreDir } from '../../core/paths.js';
+import { resolve } from 'node:path';
+import type { AccelMode } from '../../pipeline/accel.js';
+import type { JobContext } from '../../pipeline/resources.js';
 
 export const storeOption: OptionSpec = {
   flags: '--store <dir>',
@@ -10,3 +14,29 @@ export const connectOption: OptionSpec = {
   flags: '--connect <uri>',
   description: 'libvirt URI (default: qemu:///system as root, qemu:///session otherwise)',
 };
+
+export const accelOption: OptionSpec = {
+  flags: '--accel <mode>',
+  description: 'acceleration for guests and libguestfs: auto (probe KVM), kvm or tcg',
+  choices: ['auto', 'kvm', 'tcg'],
+  default: 'auto',
+};
+
+export interface JobFlags {
+  store?: string;
+  connect?: string;
+  accel?: AccelMode;
+}
+
+/** The pipeline's context from the command's context and the shared flags. */
+export function jobContext(flags: JobFlags, ctx: CommandContext): JobContext {
+  return {
+    emit: ctx.emit,
+    signal: ctx.signal,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    storeDir: resolve(ctx.cwd, flags.store ?? defaultStoreDir(ctx.env)),
+    connect: flags.connect,
+    accel: flags.accel ?? 'auto',
+  };
+}

@@ -1,13 +1,11 @@
 /** `kiln target`: make cloud images and appliances (targets) from a base image in the store. */
-import type { CommandSpec } from '../command.js';
-import { defaultStoreDir } from '../../core/paths.js';
-import { resolve } from 'node:path';
-import { storeOption } from './shared-options.js';
-import { describeOutputs, outOption, runTargetRequest, targetOption, targetRequest, targetTuningOptions } from './target-options.js';
+import { defineCommand } from '../command.js';
+import { accelOption, jobContext, storeOption, type JobFlags } from './shared-options.js';
+import { describeOutputs, outOption, targetOption, targetsRequest, targetTuningOptions, type TargetFlags } from './target-options.js';
 
 export { parseApplianceDisk } from './target-options.js';
 
-export const targetCommand: CommandSpec = {
+export const targetCommand = defineCommand<TargetFlags & JobFlags>({
   name: 'target',
   summary: 'make cloud images (ec2, openstack, raw-tar-xz, raw-xz) and appliance bundles from a base image',
   args: ['<base-id>'],
@@ -17,6 +15,7 @@ export const targetCommand: CommandSpec = {
     { flags: '--name <name>', description: "output name (default: the base image's name)" },
     { flags: '--image-version <version>', description: "output version (default: the base image's version)" },
     storeOption,
+    accelOption,
     ...targetTuningOptions,
   ],
   examples: [
@@ -31,12 +30,10 @@ export const targetCommand: CommandSpec = {
     'line set per target. Outputs are <name>-<version>.<arch>.<ext>, each with a .sha256, listed in',
     'targets.json; an output already there with the same base and options is reused (--force rebuilds).',
   ].join('\n'),
-  async action(args, opts, ctx) {
-    const request = (await targetRequest(opts, ctx.cwd, true))!;
-    const { openStore } = await import('../../store/store.js');
-    const storeDir = String(opts.store ?? defaultStoreDir(ctx.env));
-    const base = await openStore(resolve(ctx.cwd, storeDir)).resolve(args[0]!);
-    const record = await runTargetRequest(request, base, opts, ctx);
-    return { text: describeOutputs(record).join('\n'), json: record };
+  async action(args, flags, ctx) {
+    const targets = targetsRequest(flags, true)!;
+    const { runJob } = await import('../../pipeline/job.js');
+    const result = await runJob({ baseId: args[0]!, targets }, jobContext(flags, ctx));
+    return { text: describeOutputs(result.targets!).join('\n'), json: result.targets };
   },
-};
+});

@@ -4,14 +4,7 @@
  * kickstart errors and failed `%post --erroronfail` scripts, and the kernel's panic line.
  * Matching one ends the build within seconds instead of waiting for a timeout.
  */
-
-export interface FailurePattern {
-  id: string;
-  /** A substring or a regular expression tested against each whole line. */
-  test: string | RegExp;
-  /** What kiln says the failure is. */
-  summary: string;
-}
+import type { FailurePattern } from '../failure-patterns.js';
 
 export const ANACONDA_FAILURE_PATTERNS: readonly FailurePattern[] = [
   { id: 'traceback', test: 'Traceback (', summary: 'the installer crashed (Python traceback)' },
@@ -32,16 +25,3 @@ export const ANACONDA_FAILURE_PATTERNS: readonly FailurePattern[] = [
   { id: 'kickstart-missing', test: /Kickstart file .* is missing|Error processing kickstart file/, summary: 'the installer could not read the kickstart' },
   { id: 'script-failed', test: /There was an error running the kickstart script at line \d+/, summary: 'a %post --erroronfail script failed' },
 ];
-
-export interface FailureMatch {
-  pattern: FailurePattern;
-  line: string;
-}
-
-export function matchFailure(line: string, patterns: readonly FailurePattern[] = ANACONDA_FAILURE_PATTERNS): FailureMatch | undefined {
-  for (const pattern of patterns) {
-    const hit = typeof pattern.test === 'string' ? line.includes(pattern.test) : pattern.test.test(line);
-    if (hit) return { pattern, line };
-  }
-  return undefined;
-}

@@ -5,47 +5,20 @@
  * same URL is a new input.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { KilnError } from '../../core/errors.js';
 import type { Emit } from '../../core/events.js';
 import { sha256, sha256File } from '../../core/hash.js';
 import { writeJsonAtomic } from '../../core/atomic.js';
-import type { Arch } from '../../store/record.js';
+import type { BootImage, InstallMedia, InstallTree, MediaRequest } from '../driver.js';
 import { fetchText, fetchToFile, type Validators } from './fetch.js';
 import { FALLBACK_BOOT_IMAGES, parseTreeInfo, type TreeInfo } from './treeinfo.js';
 
-export interface InstallTree {
-  kind: 'url' | 'dir';
-  /** Normalised location: URL ending in '/', or an absolute directory. */
-  location: string;
-}
-
-export interface BootImage {
-  /** Local path of the file. */
-  path: string;
-  sha256: string;
-  /** Whether a checksum from .treeinfo was checked. */
-  verified: boolean;
-}
-
-export interface InstallMedia {
-  tree: InstallTree;
+/** Anaconda's media: the generic install media plus the tree's .treeinfo as read. */
+export interface AnacondaMedia extends InstallMedia {
   treeInfo?: TreeInfo;
   /** SHA-256 of the .treeinfo text ('' when the tree has none). */
   treeInfoSha256: string;
-  kernel: BootImage;
-  initrd: BootImage;
-}
-
-export function parseTreeLocation(tree: string, cwd: string): InstallTree {
-  if (/^https?:\/\//i.test(tree)) return { kind: 'url', location: tree.endsWith('/') ? tree : `${tree}/` };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(tree)) {
-    throw new KilnError('TREE_UNSUPPORTED', `unsupported install tree location ${tree}`, {
-      usage: true,
-      hint: 'Give an http(s) URL or a local directory holding an install tree.',
-    });
-  }
-  return { kind: 'dir', location: resolve(cwd, tree) };
 }
 
 function safeRelative(path: string, file: string): string {
@@ -102,15 +75,7 @@ async function cachedFetch(url: string, cacheDir: string, label: string, expecte
   return { path, sha256: result.sha256! };
 }
 
-export interface PrepareMediaOptions {
-  tree: InstallTree;
-  arch: Arch;
-  cacheDir: string;
-  emit: Emit;
-  signal?: AbortSignal;
-}
-
-export async function prepareMedia(options: PrepareMediaOptions): Promise<InstallMedia> {
+export async function prepareMedia(options: MediaRequest): Promise<AnacondaMedia> {
   const { tree, arch } = options;
   const text = await readTreeInfoText(tree, options.signal);
   const where = tree.kind === 'url' ? tree.location : tree.location;
@@ -138,5 +103,19 @@ export async function prepareMedia(options: PrepareMediaOptions): Promise<Instal
     }
     images[which] = { path: got.path, sha256: got.sha256, verified: verify(rel, got.sha256, treeInfo, where) };
   }
-  return { tree, treeInfo, treeInfoSha256: text === undefined ? '' : sha256(text), kernel: images.kernel, initrd: images.initrd };
+  const treeInfoSha256 = text === undefined ? '' : sha256(text);
+  return {
+    tree,
+    treeInfo,
+    treeInfoSha256,
+    kernel: images.kernel,
+    initrd: images.initrd,
+    family: treeInfo?.family,
+    release: treeInfo?.version,
+    identity: [
+      { name: 'treeinfo', sha256: treeInfoSha256 || sha256(''), detail: tree.location },
+      { name: 'kernel', sha256: images.kernel.sha256, detail: images.kernel.verified ? 'verified against .treeinfo' : 'unverified' },
+      { name: 'initrd', sha256: images.initrd.sha256, detail: images.initrd.verified ? 'verified against .treeinfo' : 'unverified' },
+    ],
+  };
 }

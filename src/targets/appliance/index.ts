@@ -40,6 +40,7 @@ export const applianceTarget: Target<ApplianceOptions> = {
   summary: 'tarball: disk image(s) + virt-image style descriptor (validated against the shipped schema)',
   extension: (o) => (o.diskFormat === 'raw' ? 'appliance.tar.xz' : 'appliance.tar'),
   options: (raw) => applianceOptions(raw),
+  tools: (o) => ['qemu-img', 'cp', 'tar', 'xmllint', ...(o.diskFormat === 'raw' ? (['xz'] as const) : [])],
   prep: () => genericCloudPrep(),
   async build(ctx, o) {
     const root = join(ctx.workDir, 'appliance');

@@ -20,6 +20,7 @@ export const ec2Target: Target<Ec2Options> = {
     if (unknown.length > 0) throw usageError(`the ec2 target has no option ${unknown[0]}`);
     return {};
   },
+  tools: () => ['qemu-img', 'cp'],
   prep: (arch) => ec2Prep(arch),
   async build(ctx) {
     const raw = await ctx.image.raw();

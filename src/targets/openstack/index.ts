@@ -15,7 +15,7 @@ const COMPAT = ['1.1', '0.10'] as const;
 
 export const openstackTarget: Target<OpenstackOptions> = {
   name: 'openstack',
-  summary: 'compressed qcow2 (compat 1.1, or 0.10), cloud-init ConfigDrive/OpenStack',
+  summary: 'compressed qcow2 (compat 1.1, or 0.10), cloud-init ConfigDrive/OpenStack (and NoCloud)',
   extension: () => 'qcow2',
   options(raw) {
     const { compat = '1.1', ...rest } = raw ?? {};
@@ -26,6 +26,7 @@ export const openstackTarget: Target<OpenstackOptions> = {
     }
     return { compat };
   },
+  tools: () => ['qemu-img', 'cp'],
   prep: () => genericCloudPrep(),
   async build(ctx, options) {
     const q = await ctx.image.qcow2(options.compat);

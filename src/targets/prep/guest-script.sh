@@ -50,6 +50,20 @@ if [ -n "$KILN_CLOUD_CFG" ]; then
   fi
 fi
 
+# --- the image's default cloud user: whom a boot test logs in as (cloud-init's merged config).
+if [ -d /etc/cloud ] && command -v python3 >/dev/null 2>&1; then
+  u=$(python3 -c '
+from cloudinit import util
+cfg = util.read_conf_with_confd("/etc/cloud/cloud.cfg")
+user = cfg.get("user")
+if isinstance(user, dict): user = user.get("name")
+if not isinstance(user, str):
+    user = ((cfg.get("system_info") or {}).get("default_user") or {}).get("name")
+print(user or "")
+' 2>/dev/null)
+  [ -n "$u" ] && say cloud-user "$u"
+fi
+
 # --- sshd: no password logins ---------------------------------------------------------------
 if [ "$KILN_SSH_PASSWORD_OFF" = 1 ]; then
   if [ -f /etc/ssh/sshd_config ]; then

@@ -10,6 +10,8 @@ import type { PrepSpec } from './spec.js';
 
 export interface PrepReport {
   cloudInit?: boolean;
+  /** The image's default cloud user (cloud-init's merged system_info.default_user), if any. */
+  cloudUser?: string;
   sshd?: boolean;
   /** How the guest makes new SSH host keys at first boot (a unit it has, or kiln's drop-in). */
   sshKeygen?: string;
@@ -58,6 +60,7 @@ export function parseReport(text: string): PrepReport {
     const value = line.slice(tab + 1);
     switch (key) {
       case 'cloud-init': r.cloudInit = value === 'yes'; break;
+      case 'cloud-user': r.cloudUser = value; break;
       case 'sshd': r.sshd = value === 'yes'; break;
       case 'ssh-keygen': r.sshKeygen = value; break;
       case 'grub-default': r.grubDefault = value; break;

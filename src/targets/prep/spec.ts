@@ -42,11 +42,16 @@ export const SERIAL_CONSOLE = ['console=tty0', 'console=ttyS0,115200n8'];
 /** Arguments that hide the console or fight the serial console; removed by every prep. */
 export const CMDLINE_NOISE = ['console=', 'quiet', 'rhgb', 'splash'];
 
-/** The prep shared by openstack, raw-tar-xz, raw-xz and appliance (one launch for all four). */
+/**
+ * The prep shared by openstack, raw-tar-xz, raw-xz and appliance (one launch for all four): a
+ * generic cloud image, found by cloud-init on OpenStack (a config drive or the metadata service)
+ * and wherever a NoCloud seed (a disk labelled cidata) is attached — a local boot, a boot test, an
+ * appliance host. `None` keeps a boot with no datasource from waiting.
+ */
 export function genericCloudPrep(): PrepSpec {
   return {
     label: 'cloud',
-    datasources: ['ConfigDrive', 'OpenStack'],
+    datasources: ['NoCloud', 'ConfigDrive', 'OpenStack', 'None'],
     cmdlineAdd: [...SERIAL_CONSOLE],
     cmdlineRemove: [...CMDLINE_NOISE],
     grubTimeout: 1,

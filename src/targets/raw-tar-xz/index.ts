@@ -16,6 +16,7 @@ export const rawTarXzTarget: Target<RawTarXzOptions> = {
   summary: 'disk.raw in a sparse tar, xz-compressed with all cores',
   extension: () => 'raw.tar.xz',
   options: (raw) => xzLevelOptions('raw-tar-xz', raw),
+  tools: () => ['qemu-img', 'tar', 'xz'],
   prep: () => genericCloudPrep(),
   async build(ctx, options) {
     const raw = await ctx.image.raw();

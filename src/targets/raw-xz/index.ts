@@ -16,6 +16,7 @@ export const rawXzTarget: Target<RawXzOptions> = {
   summary: 'raw disk as .raw.xz (concatenated xz streams; holes never read)',
   extension: () => 'raw.xz',
   options: (raw) => xzLevelOptions('raw-xz', raw),
+  tools: () => ['qemu-img', 'xz'],
   prep: () => genericCloudPrep(),
   async build(ctx, options) {
     const raw = await ctx.image.raw();

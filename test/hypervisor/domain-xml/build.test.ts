@@ -71,6 +71,48 @@ const cases: Array<[string, DomainSpec]> = [
     },
   ],
   [
+    'boot-test-ec2',
+    {
+      name: 'kiln-test-ec2',
+      uuid: 'ec2a7c31-5d0e-4b8f-9a41-0c2d3e4f5a6b',
+      type: 'qemu',
+      arch: 'x86_64',
+      memoryMiB: 1024,
+      vcpus: 2,
+      boot: { device: 'hd' },
+      disks: [{ path: '/srv/test/overlay.qcow2', format: 'qcow2', cache: 'unsafe' }],
+      network: {
+        model: 'virtio',
+        mac: '52:54:00:12:34:56',
+        subnet: '169.254.169.0/24',
+        hostForwards: [{ hostPort: 40022, guestPort: 22 }],
+        guestForwards: [{ address: '169.254.169.254', port: 80, hostPort: 40080 }],
+      },
+      sysinfo: { manufacturer: 'Amazon EC2', product: 't3.micro', serial: 'ec2a7c31-5d0e-4b8f-9a41-0c2d3e4f5a6b' },
+      firmwareOnSerial: true,
+      serialLog: '/srv/test/console.log',
+      rng: true,
+    },
+  ],
+  [
+    'boot-test-nocloud',
+    {
+      name: 'kiln-test-nocloud',
+      uuid: '3c9e2b17-7f4a-4d2e-8b61-5a0f9c3d2e1b',
+      type: 'qemu',
+      arch: 'i686',
+      memoryMiB: 1024,
+      vcpus: 2,
+      boot: { device: 'hd' },
+      disks: [
+        { path: '/srv/test/overlay.qcow2', format: 'qcow2', cache: 'unsafe' },
+        { path: '/srv/test/seed.iso', format: 'raw', readonly: true },
+      ],
+      network: { model: 'virtio', mac: '52:54:00:ab:cd:ef' },
+      serialLog: '/srv/test/console.log',
+    },
+  ],
+  [
     'minimal',
     {
       name: 'kiln-minimal',
@@ -84,6 +126,8 @@ const cases: Array<[string, DomainSpec]> = [
     },
   ],
 ];
+
+const minimal = cases.find(([name]) => name === 'minimal')![1];
 
 describe('buildDomainXml', () => {
   it.each(cases)('%s matches its golden file', async (name, spec) => {
@@ -103,7 +147,7 @@ describe('buildDomainXml', () => {
     ['i686', '/usr/bin/qemu-system-i386'],
   ] as const)('runs %s guests with %s', (arch, emulator) => {
     expect(emulatorFor(arch)).toBe(emulator);
-    const xml = buildDomainXml({ ...cases[3][1], emulator: undefined, arch });
+    const xml = buildDomainXml({ ...minimal, emulator: undefined, arch });
     expect(xml).toContain(`<emulator>${emulator}</emulator>`);
     expect(xml).toContain(`<type arch="${arch}" machine="pc">hvm</type>`);
   });
@@ -118,8 +162,26 @@ describe('buildDomainXml', () => {
   });
 
   it('escapes text and attributes', () => {
-    const xml = buildDomainXml({ ...cases[3][1], boot: { kernel: '/k&<x>', cmdline: `a="b" c<d & 'e'` } });
+    const xml = buildDomainXml({ ...minimal, boot: { kernel: '/k&<x>', cmdline: `a="b" c<d & 'e'` } });
     expect(xml).toContain('<kernel>/k&amp;&lt;x&gt;</kernel>');
     expect(xml).toContain('<cmdline>a=&quot;b&quot; c&lt;d &amp; &apos;e&apos;</cmdline>');
+  });
+});
+
+describe('user-mode network forwards', () => {
+  it('pass QEMU its own -netdev user (hostfwd on loopback only, guestfwd to a loopback server)', () => {
+    const xml = buildDomainXml(cases.find(([n]) => n === 'boot-test-ec2')![1]);
+    expect(xml).toContain('<qemu:arg value="user,id=kilnnet0,net=169.254.169.0/24,hostfwd=tcp:127.0.0.1:40022-:22,guestfwd=tcp:169.254.169.254:80-tcp:127.0.0.1:40080"/>');
+    expect(xml).not.toContain('<interface');
+  });
+
+  it.each([
+    [{ subnet: '169.254.169.0/24', guestForwards: [{ address: '10.0.2.9', port: 80, hostPort: 1 }] }, /outside the guest network 169\.254\.169\.0\/24/],
+    [{ guestForwards: [{ address: '169.254.169.254', port: 80, hostPort: 1 }] }, /outside the guest network 10\.0\.2\.0\/24/],
+    [{ subnet: '169.254.0.0/33' }, /not an IPv4 subnet/],
+    [{ hostForwards: [{ hostPort: 0, guestPort: 22 }] }, /ports 1-65535/],
+    [{ mac: '52:54:00:zz:00:00' }, /not a MAC address/],
+  ])('%j is refused', (network, message) => {
+    expect(() => buildDomainXml({ ...minimal, network })).toThrow(message);
   });
 });

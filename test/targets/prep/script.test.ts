@@ -52,7 +52,7 @@ describe('modulesRegex', () => {
 describe('cloudInitConfig', () => {
   it.each([
     ['ec2', ec2Prep('x86_64'), '# Written by kiln: the cloud-init settings of this image.\ndatasource_list: [ Ec2 ]\nssh_pwauth: false'],
-    ['cloud', genericCloudPrep(), '# Written by kiln: the cloud-init settings of this image.\ndatasource_list: [ ConfigDrive, OpenStack ]'],
+    ['cloud', genericCloudPrep(), '# Written by kiln: the cloud-init settings of this image.\ndatasource_list: [ NoCloud, ConfigDrive, OpenStack, None ]'],
     ['none', { ...genericCloudPrep(), datasources: undefined }, ''],
   ])('%s', (_name, spec, yaml) => {
     expect(cloudInitConfig(spec)).toBe(yaml);

@@ -1,0 +1,25 @@
+/** What every step of one drop shares. */
+import type { ComposeIdentity, ComposeLayout, DropSpec } from '../../compose/index.js';
+import type { BaseImage } from '../../store/store.js';
+import type { JobResources } from '../resources.js';
+import type { DropPlan } from './plan.js';
+import type { DropRecorder } from './record.js';
+
+export interface DropSettings {
+  /** xz preset of raw-xz and raw-tar-xz outputs. */
+  xzLevel: number;
+  /** Boot-test settings. */
+  test: { timeoutS: number; memoryMiB: number };
+}
+
+export interface DropContext {
+  spec: DropSpec;
+  compose: ComposeIdentity;
+  layout: ComposeLayout;
+  plan: DropPlan;
+  recorder: DropRecorder;
+  res: JobResources;
+  settings: DropSettings;
+  /** Base images by install key, as the install steps finish. */
+  bases: Map<string, BaseImage>;
+}

@@ -1,0 +1,74 @@
+/**
+ * The test step of a job: every image asked for (files given by the user, or the outputs the
+ * job's targets just made) booted and checked, one after another, in scopes of the job's cleanup
+ * stack, with the job's libvirt connection and accelerator. The report (report.json per image,
+ * and JUnit XML when asked) is written as each image finishes.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { usageError } from '../core/errors.js';
+import type { Arch } from '../store/record.js';
+import type { TargetsRecord } from '../targets/types.js';
+import { bootTest, type MetadataWay } from '../testing/boot-test.js';
+import { junitXml, type ImageReport, type TestReport } from '../testing/report.js';
+import type { JobResources } from './resources.js';
+
+export interface TestRequest {
+  /** Images to test; default: the job's target outputs (appliance bundles excepted for now). */
+  images?: string[];
+  as?: MetadataWay;
+  arch?: Arch;
+  user?: string;
+  growBytes?: number;
+  timeoutS?: number;
+  memoryMiB?: number;
+  vcpus?: number;
+  /** Reports go to <reportDir>/<image file>[-ec2]/. */
+  reportDir: string;
+  keepOnFailure?: boolean;
+  /** Also write JUnit XML here. */
+  junit?: string;
+}
+
+export const TEST_DEFAULTS = { timeoutS: 600, memoryMiB: 1024, vcpus: 2 };
+
+function imagesOf(request: TestRequest, targets: TargetsRecord | undefined, cwd: string): string[] {
+  if (request.images?.length) return request.images.map((i) => resolve(cwd, i));
+  if (!targets) throw usageError('nothing to test: give the images, or make targets in the same job');
+  const dir = dirname(targets.recordFile);
+  return targets.outputs.filter((o) => o.target !== 'appliance').map((o) => join(dir, o.file));
+}
+
+export async function testStep(request: TestRequest, targets: TargetsRecord | undefined, res: JobResources): Promise<TestReport> {
+  const { ctx } = res;
+  const images = imagesOf(request, targets, ctx.cwd);
+  const reportDir = resolve(ctx.cwd, request.reportDir);
+  await mkdir(reportDir, { recursive: true });
+  const reports: ImageReport[] = [];
+  for (const image of images) {
+    const as = request.as;
+    const report = await bootTest({
+      image,
+      as,
+      arch: request.arch,
+      user: request.user,
+      growBytes: request.growBytes,
+      timeoutS: request.timeoutS ?? TEST_DEFAULTS.timeoutS,
+      memoryMiB: request.memoryMiB ?? TEST_DEFAULTS.memoryMiB,
+      vcpus: request.vcpus ?? TEST_DEFAULTS.vcpus,
+      reportDir: join(reportDir, `${basename(image)}${as === 'ec2' ? '-ec2' : ''}`),
+      keepOnFailure: request.keepOnFailure ?? false,
+      hypervisor: res.hypervisor,
+      domainType: async () => (await res.accelerator()).domainType,
+      emit: ctx.emit,
+      signal: ctx.signal,
+      cleanup: res.cleanup,
+    });
+    reports.push(report);
+    ctx.emit({ type: 'message', level: report.passed ? 'info' : 'warn', code: report.passed ? undefined : 'TEST_FAILED', text: `boot test of ${basename(image)}: ${report.passed ? 'passed' : 'FAILED'}` });
+  }
+  const result: TestReport = { passed: reports.every((r) => r.passed), images: reports };
+  await writeFile(join(reportDir, 'report.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (request.junit) await writeFile(resolve(ctx.cwd, request.junit), junitXml(result));
+  return result;
+}

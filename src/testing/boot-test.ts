@@ -1,0 +1,192 @@
+/**
+ * One boot test: an output booted the way a cloud would boot it — firmware, its own boot loader,
+ * cloud-init from a NoCloud seed or kiln's emulated EC2 metadata service — then logged into over
+ * SSH with a key made for this test, and checked (checks.ts). The output file is never written
+ * (the guest runs on an overlay); the guest, the metadata service and the work directory are on
+ * the cleanup stack. Console, domain XML, cloud-init's logs and report.json stay in the report
+ * directory. A guest that never becomes reachable is reported as a failed `boot` check with the
+ * reason and the console's tail, not thrown: the report says what happened to every image.
+ */
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { buildDomainXml, type Hypervisor } from '../../hypervisor/index.js';
+import type { CleanupStack } from '../core/cleanup.js';
+import { isKilnError, toKilnError, usageError } from '../core/errors.js';
+import type { Emit } from '../core/events.js';
+import { requireTools } from '../core/tools.js';
+import { GuestRun } from '../pipeline/guest-run.js';
+import type { Arch } from '../store/record.js';
+import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
+import { unpackBundle } from '../appliance/bundle.js';
+import { bootDomain, EC2_GUEST_ADDRESS, EC2_SUBNET, ec2Uuid, randomMac, testName } from './boot-domain.js';
+import { bootMonitor } from './boot-watch.js';
+import { judge, type CheckResult } from './checks.js';
+import { GUEST_FACTS_SCRIPT, parseFacts } from './guest-facts.js';
+import { MetadataService } from './imds.js';
+import { startMetadataServer } from './imds-server.js';
+import { waitForLogin } from './login.js';
+import type { ImageReport } from './report.js';
+import { makeNoCloudSeed, userData } from './seed.js';
+import { makeKeyPair } from './ssh-key.js';
+import { freePort, sshExec, type SshTarget } from './ssh.js';
+
+export type MetadataWay = 'nocloud' | 'ec2';
+
+export interface BootTestInput {
+  image: string;
+  as?: MetadataWay;
+  arch?: Arch;
+  user?: string;
+  growBytes?: number;
+  timeoutS: number;
+  memoryMiB: number;
+  vcpus: number;
+  /** Where this image's report goes (created). */
+  reportDir: string;
+  keepOnFailure: boolean;
+  hypervisor: () => Promise<Hypervisor>;
+  domainType: () => Promise<'kvm' | 'qemu'>;
+  emit: Emit;
+  signal: AbortSignal;
+  cleanup: CleanupStack;
+}
+
+const CLOUD_INIT_LOGS = ['/var/log/cloud-init.log', '/var/log/cloud-init-output.log'];
+
+export async function bootTest(i: BootTestInput): Promise<ImageReport> {
+  const started = Date.now();
+  const kind = await checkImagePath(i.image);
+  const record = await outputRecord(i.image);
+  let arch = archOf(record, i.arch);
+  const as: MetadataWay = i.as ?? (record?.target === 'ec2' ? 'ec2' : 'nocloud');
+  if (kind === 'appliance' && as === 'ec2') throw usageError('an appliance boots from its descriptor with a NoCloud seed, not the EC2 way');
+  const user = i.user ?? record?.cloudUser;
+  if (!user) {
+    throw usageError(`${i.image}: whom to log in as is unknown (no kiln record beside the image names its cloud user)`, "Give --user NAME: the image's default cloud user (fedora, cloud-user, debian, …).");
+  }
+  await requireTools(['qemu-img', 'ssh-keygen', 'ssh', ...(as === 'nocloud' ? (['genisoimage'] as const) : []), ...(kind === 'raw.xz' || kind === 'raw.tar.xz' || kind === 'appliance' ? (['xz', 'tar'] as const) : [])], 'a boot test');
+  await mkdir(i.reportDir, { recursive: true });
+  const base: Omit<ImageReport, 'checks' | 'passed' | 'durationSeconds'> = { image: i.image, arch, as, firmware: 'bios', user, dir: i.reportDir };
+
+
+  return i.cleanup.scope(`boot test of ${basename(i.image)}`, i.emit, async (cleanup) => {
+    // The work directory holds the private key: 0700.
+    const work = await mkdtemp(join(i.reportDir, '.work-'));
+    await chmod(work, 0o700);
+    let keep = false;
+    cleanup.push(`work directory ${work}`, () => (keep ? undefined : rm(work, { recursive: true, force: true })));
+
+    // An appliance boots from its descriptor: the system disk first, its data and scratch disks after.
+    let extraDisks: { path: string; format: 'qcow2' | 'raw' }[] = [];
+    let system: { image: string; kind: Exclude<ImageKind, 'appliance'> } = { image: i.image, kind: kind === 'appliance' ? 'qcow2' : kind };
+    if (kind === 'appliance') {
+      const unpacked = join(work, 'appliance');
+      await mkdir(unpacked);
+      const bundle = await unpackBundle(i.image, unpacked, i.signal);
+      arch = bundle.arch;
+      base.arch = arch;
+      const disk = bundle.disks.find((d) => d.use === 'system')!;
+      system = { image: disk.path, kind: disk.format };
+      extraDisks = bundle.disks.filter((d) => d !== disk).map((d) => ({ path: d.path, format: d.format }));
+    }
+    const disk = await prepareBootDisk({ image: system.image, kind: system.kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
+    const key = await makeKeyPair(work, `kiln-test@${basename(i.image)}`, i.signal);
+    const hostname = `kiln-test-${randomBytes(3).toString('hex')}`;
+    const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
+    const mac = randomMac();
+    let seed: string | undefined;
+    let ec2: { uuid: string; imdsPort: number; instanceType: string } | undefined;
+    let imds: MetadataService | undefined;
+    if (as === 'nocloud') {
+      seed = join(work, 'seed.iso');
+      await makeNoCloudSeed(work, seed, { instanceId, hostname, sshKeys: [key.publicKey] }, i.signal);
+    } else {
+      const instanceType = arch === 'i686' ? 't1.micro' : 't3.micro';
+      imds = new MetadataService({
+        instanceId, amiId: `ami-${randomBytes(9).toString('hex').slice(0, 17)}`, hostname, localIpv4: EC2_GUEST_ADDRESS, subnetCidr: EC2_SUBNET, mac,
+        region: 'us-east-1', availabilityZone: 'us-east-1a', instanceType, architecture: arch === 'i686' ? 'i386' : 'x86_64',
+        publicKeys: [{ name: 'kiln-test', key: key.publicKey }], userData: userData([]),
+      });
+      const server = await startMetadataServer(imds, i.emit);
+      cleanup.push('metadata service', () => server.close());
+      ec2 = { uuid: ec2Uuid(), imdsPort: server.port, instanceType };
+    }
+    const sshPort = await freePort();
+    const console = join(i.reportDir, 'console.log');
+    await rm(console, { force: true });
+    const spec = bootDomain({ name: testName(), type: await i.domainType(), arch, memoryMiB: i.memoryMiB, vcpus: i.vcpus, overlay: disk.overlay, extraDisks, seed, sshPort, mac, console, ec2 });
+    await writeFile(join(i.reportDir, 'domain.xml'), buildDomainXml(spec));
+
+    const run = new GuestRun({
+      hypervisor: await i.hypervisor(),
+      spec,
+      logs: { console },
+      // The login wait below ends the test at --timeout with the reason; the machine's own timeout
+      // is a backstop behind it.
+      monitor: bootMonitor({ timeoutS: i.timeoutS + 60, kernelDeadlineS: Math.min(i.timeoutS, spec.type === 'kvm' ? 60 : 180) }),
+      emit: i.emit,
+      signal: i.signal,
+      cleanup,
+      hint: `The console is in ${console}.`,
+    });
+    const target: SshTarget = { port: sshPort, user, privateKey: key.privateKey, knownHosts: join(work, 'known_hosts') };
+    let checks: CheckResult[] = [];
+    let loginMs: number | undefined;
+    let failure: ImageReport['failure'];
+    try {
+      await run.start();
+      loginMs = await waitForLogin(run, target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: spec.type === 'kvm' ? 120 : 300, signal: i.signal });
+      checks.push({ name: 'boot (bios)', status: 'pass', detail: 'firmware → boot loader → kernel → userspace' });
+      checks.push({ name: `ssh login as ${user}`, status: 'pass', detail: `${(loginMs / 1000).toFixed(1)} s after start, key from ${as === 'ec2' ? 'the metadata service' : 'the NoCloud seed'}` });
+      const factsRun = await sshExec(target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT });
+      await writeFile(join(i.reportDir, 'guest-facts.txt'), factsRun.stdout + (factsRun.stderr ? `\n# stderr:\n${factsRun.stderr}` : ''));
+      const facts = parseFacts(factsRun.stdout);
+      if (!facts.complete) checks.push({ name: 'guest facts', status: 'fail', detail: 'the fact script did not finish' });
+      checks.push(...judge(facts, { datasource: as === 'ec2' ? 'Ec2' : 'NoCloud', hostname, growBytes: i.growBytes ?? 0, rootLocked: as === 'ec2' }));
+      if (imds) {
+        checks.push(imds.servedPublicKey()
+          ? { name: 'key from the metadata service', status: 'pass', detail: `${imds.served.length} requests served, IMDSv2 tokens required` }
+          : { name: 'key from the metadata service', status: 'fail', detail: 'the guest never read meta-data/public-keys/0/openssh-key' });
+      }
+      await fetchLogs(target, i.reportDir, i.signal);
+    } catch (error) {
+      if (!isKilnError(error) || error.code === 'INTERRUPTED') throw error;
+      const e = toKilnError(error);
+      failure = { code: e.code, message: e.message, details: e.details };
+      checks = failedChecks(run, user, e.code, e.message, checks);
+    } finally {
+      const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
+      run.feed(passed ? { kind: 'passed', at: Date.now() } : { kind: 'fail', at: Date.now(), reason: 'check-failed', message: 'a check failed' });
+      await run.stop({ destroy: true });
+    }
+    const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
+    keep = !passed && i.keepOnFailure;
+    const report: ImageReport = { ...base, checks, passed, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, durationSeconds: (Date.now() - started) / 1000, failure };
+    await writeFile(join(i.reportDir, 'report.json'), `${JSON.stringify({ ...report, keptWork: keep ? work : undefined }, null, 2)}\n`);
+    return report;
+  });
+}
+
+/**
+ * The checks of a test that ended early: a guest that reached userspace booted (the failure is
+ * the login's, or cloud-init's); one that did not failed to boot.
+ */
+function failedChecks(run: GuestRun, user: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
+  if (done.length > 0) return [...done, { name: 'checks', status: 'fail', detail: `[${code}] ${message}` }];
+  const reason = run.machine.failure?.reason;
+  const booted = run.machine.failure !== undefined && ['cloud-init', 'ssh-refused', 'no-network'].includes(reason ?? '');
+  if (!booted) return [{ name: 'boot (bios)', status: 'fail', detail: `[${code}] ${message}` }];
+  const failing = reason === 'cloud-init' ? 'cloud-init' : reason === 'no-network' ? 'network' : `ssh login as ${user}`;
+  return [
+    { name: 'boot (bios)', status: 'pass', detail: 'firmware → boot loader → kernel → userspace' },
+    { name: failing, status: 'fail', detail: message },
+  ];
+}
+
+async function fetchLogs(target: SshTarget, dir: string, signal: AbortSignal): Promise<void> {
+  for (const path of CLOUD_INIT_LOGS) {
+    const r = await sshExec(target, `sudo -n cat ${path} 2>/dev/null || cat ${path}`, { timeoutMs: 60_000, signal });
+    if (r.exitCode === 0) await writeFile(join(dir, basename(path)), r.stdout);
+  }
+}

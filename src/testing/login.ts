@@ -1,0 +1,75 @@
+/**
+ * Waits until the test key logs in over SSH (the guest is then `ready`), trying every few
+ * seconds once a kernel runs. When the time is up — the test's deadline, or a bounded wait once
+ * userspace is up — it says why, as precisely as the evidence allows: cloud-init never ran (so
+ * nothing installed the key), the key was refused, the guest has no network, or nothing answered
+ * on port 22.
+ */
+import { interruptedError } from '../core/errors.js';
+import type { FailureReason } from '../pipeline/guest-machine.js';
+import type { GuestRun } from '../pipeline/guest-run.js';
+import { consoleShowsNetwork } from './boot-watch.js';
+import { probe, type ProbeResult, type SshTarget } from './ssh.js';
+
+const RETRY_MS = 3_000;
+
+export interface LoginWait {
+  /** The test's own deadline (ms since the epoch). */
+  deadlineMs: number;
+  /** How long to keep trying once userspace is up (the console showed a login prompt or cloud-init). */
+  afterRunningS: number;
+  signal: AbortSignal;
+  now?: () => number;
+}
+
+export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWait): Promise<number> {
+  const now = o.now ?? Date.now;
+  let last: ProbeResult | undefined;
+  let runningSince: number | undefined;
+  const trying = (async () => {
+    while (!run.machine.done && run.machine.state !== 'ready') {
+      if (o.signal.aborted) throw interruptedError(o.signal.reason);
+      if (run.machine.state === 'running') runningSince ??= now();
+      const late = runningSince !== undefined && now() - runningSince >= o.afterRunningS * 1000;
+      if (now() >= o.deadlineMs || late) {
+        run.feed({ kind: 'fail', at: now(), ...explain(last, run, target) });
+        return;
+      }
+      if (run.machine.state === 'kernel' || run.machine.state === 'running') {
+        last = await probe(target, o.signal);
+        if (last.ok) {
+          run.feed({ kind: 'ready', at: now(), detail: `logged in as ${target.user}` });
+          return;
+        }
+        // sshd answers but refuses the key, and cloud-init is done or never ran: waiting changes nothing.
+        if (last.why === 'auth' && run.machine.state === 'running' && cloudInitSettled(run.recentConsole)) {
+          run.feed({ kind: 'fail', at: now(), ...explain(last, run, target) });
+          return;
+        }
+      }
+      await new Promise((r) => setTimeout(r, RETRY_MS));
+    }
+  })();
+  await Promise.all([run.until(['ready', 'passed']), trying]);
+  return now() - run.startedAt;
+}
+
+/** cloud-init never ran (nothing on the console mentions it), or it reported its final stage. */
+export function cloudInitSettled(console: readonly string[]): boolean {
+  return !console.some((l) => /cloud-init/i.test(l)) || console.some((l) => /Cloud-init v\. \S+ finished/.test(l));
+}
+
+export function explain(last: ProbeResult | undefined, run: Pick<GuestRun, 'recentConsole'>, target: SshTarget): { reason: FailureReason; message: string } {
+  const console = run.recentConsole;
+  if (!console.some((l) => /cloud-init/i.test(l))) {
+    return { reason: 'cloud-init', message: 'cloud-init never ran (it is disabled or not installed in the image), so nothing installed the test key' };
+  }
+  if (last && !last.ok && last.why === 'auth') {
+    return { reason: 'ssh-refused', message: `SSH refused the test key for ${target.user} (${last.message}): cloud-init did not install it — no datasource found, or another default user` };
+  }
+  if (consoleShowsNetwork(console) === false) {
+    return { reason: 'no-network', message: 'the guest booted but has no network address (see the ci-info table on the console)' };
+  }
+  const why = last && !last.ok ? last.message : 'no SSH attempt got an answer';
+  return { reason: 'ssh-refused', message: `nothing answered SSH on the guest's port 22 (${why})` };
+}
