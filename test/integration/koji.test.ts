@@ -25,7 +25,7 @@ import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import { BUILD_STATE, TASK_STATE, getBuild, getBuildLogs, listArchives, type KojiSession } from '../../src/providers/koji/index.js';
 import { uploadToHub } from '../../src/providers/koji/upload.js';
 import { kojiImport } from '../../src/pipeline/koji/koji-import.js';
-import { payloadUrl } from '../../scripts/test-installer/serve.js';
+import { templateBuildArgs } from '../../scripts/test-installer/serve.js';
 import { baseImageFor, runStoreDir, TEST_BUILD_ARGS } from './fixtures/base-image.js';
 import { runCli } from '../cli/helpers.js';
 import { CG, CG_PASSWORD, startKojiHub, USERS, type KojiHub } from '../fixtures/koji-hub/hub.js';
@@ -261,17 +261,23 @@ describe('kiln koji import', () => {
 });
 
 describe('the kojid builder plugin', () => {
-  const buildOpts = (arch: 'x86_64', extra: Record<string, unknown> = {}) => ({
-    tree: inject('kilnTrees')[arch].dir,
-    template: 'fedora-cloud',
-    template_release: '19',
-    vars: { liveimg_url: payloadUrl(arch), liveimg_checksum: inject('kilnTrees')[arch].payloadSha256 },
-    disk_size: TEST_BUILD_ARGS[1],
-    memory: Number(TEST_BUILD_ARGS[3]),
-    targets: ['openstack'],
-    prep: false,
-    ...extra,
-  });
+  /** The task options that make the same `kiln build` as the integration tests' (a store hit). */
+  const buildOpts = (arch: 'x86_64', extra: Record<string, unknown> = {}) => {
+    const args = templateBuildArgs(arch, inject('kilnTrees')[arch]);
+    const flag = (name: string) => args[args.indexOf(name) + 1]!;
+    const vars = Object.fromEntries(args.flatMap((a, i) => (args[i - 1] === '--var' ? [a.split(/=(.*)/s).slice(0, 2)] : [])));
+    return {
+      tree: flag('--tree'),
+      template: flag('--template'),
+      template_release: flag('--release'),
+      vars,
+      disk_size: TEST_BUILD_ARGS[TEST_BUILD_ARGS.indexOf('--disk-size') + 1],
+      memory: Number(TEST_BUILD_ARGS[TEST_BUILD_ARGS.indexOf('--memory') + 1]),
+      targets: ['openstack'],
+      prep: false,
+      ...extra,
+    };
+  };
 
   async function waitTask(id: number, until: (state: number) => boolean, timeoutMs: number): Promise<number> {
     const deadline = Date.now() + timeoutMs;
