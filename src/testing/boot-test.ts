@@ -33,8 +33,16 @@ import { freePort, sshExec, type SshTarget } from './ssh.js';
 
 export type MetadataWay = 'nocloud' | 'ec2';
 
+/** What is known about an image when no targets.json is beside it (a compose's images). */
+export interface ImageHints {
+  arch?: Arch;
+  user?: string;
+  target?: string;
+}
+
 export interface BootTestInput {
   image: string;
+  hints?: ImageHints;
   as?: MetadataWay;
   arch?: Arch;
   user?: string;
@@ -58,10 +66,10 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
   const started = Date.now();
   const kind = await checkImagePath(i.image);
   const record = await outputRecord(i.image);
-  let arch = archOf(record, i.arch);
-  const as: MetadataWay = i.as ?? (record?.target === 'ec2' ? 'ec2' : 'nocloud');
+  let arch = i.arch ?? i.hints?.arch ?? archOf(record, undefined);
+  const as: MetadataWay = i.as ?? ((i.hints?.target ?? record?.target) === 'ec2' ? 'ec2' : 'nocloud');
   if (kind === 'appliance' && as === 'ec2') throw usageError('an appliance boots from its descriptor with a NoCloud seed, not the EC2 way');
-  const user = i.user ?? record?.cloudUser;
+  const user = i.user ?? i.hints?.user ?? record?.cloudUser;
   if (!user) {
     throw usageError(`${i.image}: whom to log in as is unknown (no kiln record beside the image names its cloud user)`, "Give --user NAME: the image's default cloud user (fedora, cloud-user, debian, …).");
   }

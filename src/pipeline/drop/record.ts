@@ -24,6 +24,8 @@ export interface DropOutputRecord {
   test?: string;
   /** Where the working copy is (under work/): publishing reads the ec2 raw from here. */
   work: string;
+  /** The image's default cloud user, as cloud prep found it (`kiln test` on the compose logs in as it). */
+  cloudUser?: string;
   /** ec2 outputs: the boot mode the AMI is registered with. */
   bootMode?: 'legacy-bios' | 'uefi' | 'uefi-preferred';
 }

@@ -39,7 +39,7 @@ export async function targetsStep(d: DropContext, item: PlannedItem, signal: Abo
       const before = previous.get(o.file);
       // A boot test that passed for these very bytes still holds.
       const test = before?.sha256 === o.sha256 ? before.test : undefined;
-      return { target: o.target, file: o.file, size: o.size, sha256: o.sha256, disk: o.disk, work: join(outDir, o.file), ...(o.ec2 ? { bootMode: o.ec2.bootMode } : {}), ...(test ? { test } : {}) };
+      return { target: o.target, file: o.file, size: o.size, sha256: o.sha256, disk: o.disk, work: join(outDir, o.file), cloudUser: o.cloudUser, ...(o.ec2 ? { bootMode: o.ec2.bootMode } : {}), ...(test ? { test } : {}) };
     });
     if (d.spec.test === 'none') await linkIntoCompose(d, item, record.outputs, signal);
     await d.recorder.save();

@@ -33,6 +33,7 @@ export async function testStep(d: DropContext, item: PlannedItem, signal: AbortS
       if (booted.test !== 'passed') {
         const report = await bootTest({
           image: booted.work,
+          hints: { arch: item.arch, user: booted.cloudUser, target: booted.target },
           as: booted.target === 'ec2' ? 'ec2' : 'nocloud',
           timeoutS: d.settings.test.timeoutS,
           memoryMiB: d.settings.test.memoryMiB,
