@@ -10,6 +10,7 @@
  *   await hv.close();                                         // stops the event loop
  */
 export { openHypervisor, defaultUri } from './libvirt/hypervisor.js';
+export { hardExit } from './libvirt/hard-exit.js';
 export type { Hypervisor, Domain, OpenOptions, CreateOptions, StopResult, BlockStats, InterfaceStats, Runner } from './types.js';
 export type { LifecycleEvent, LifecycleEventName } from './libvirt/lifecycle.js';
 

@@ -1,51 +1,64 @@
 /**
- * `npm run demo [-- --arch x86_64|i686] [-- --out DIR] [-- --store DIR]`: the README's first
+ * `npm run demo [-- --out DIR] [-- --label L | --nightly] [-- --store DIR]`: the README's first
  * command, end to end on this machine. It builds (or reuses) the Anaconda TEST DOUBLE's install
- * tree — no Fedora mirror is needed — serves its payload on host loopback as a mirror would, and
- * runs `kiln build` with the shipped fedora-cloud guest template exactly as a user types it, with
- * every target: a base image installed in a transient libvirt guest, then EC2 raw, OpenStack
- * qcow2, raw.tar.xz and an appliance bundle in ./out, each with its .sha256 and targets.json.
- * A second run is a store hit and reuses the outputs.
+ * trees for both arches — no Fedora mirror is needed — serves them on host loopback as a mirror
+ * would, starts the local AWS-compatible endpoint the tests use, and runs `kiln drop` with the
+ * shipped spec (scripts/demo/fedora-cloud.drop.yaml) exactly as a user types it: a two-arch drop
+ * of a generic cloud image (qcow2, raw.xz, raw.tar.xz), an EC2 image (raw.xz, published as AMIs)
+ * and an appliance, every output boot-tested, checksummed, described in productmd's metadata,
+ * and the summary printed. Running it again resumes an unfinished compose or starts the next
+ * respin, its installs store hits.
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { main } from '../src/cli/main.js';
 import { toKilnError } from '../src/core/errors.js';
 import { defaultStoreDir } from '../src/core/paths.js';
-import { normalizeArch } from '../src/template/image-spec.js';
+import { PROJECT_ROOT } from '../src/core/version.js';
 import { buildTestInstallerTree } from './test-installer/tree.js';
-import { serveTestTrees, templateBuildArgs } from './test-installer/serve.js';
+import { serveTestTrees } from './test-installer/serve.js';
+import { startFakeAwsEndpoint } from '../test/fixtures/aws-endpoint/server.js';
+
+/** The spec names these ports. */
+const AWS_PORT = 47811;
+const SPEC = resolve(PROJECT_ROOT, 'scripts/demo/fedora-cloud.drop.yaml');
 
 async function demo(argv: string[]): Promise<number> {
   const opts = new Command('demo')
-    .description("kiln's demo build: the Anaconda test double → base image → every target")
-    .option('--arch <arch>', 'x86_64 or i686', 'x86_64')
-    .option('--out <dir>', 'output directory', 'out')
+    .description("kiln's demo: a two-arch image drop from the Anaconda test double")
+    .option('--out <dir>', 'where the compose goes', 'out')
+    .option('--label <label>', 'milestone label', 'Beta-1.3')
+    .option('--nightly', 'a nightly compose instead of a milestone')
     .option('--store <dir>', 'base image store (default: kiln’s own)')
     .parse(argv)
-    .opts<{ arch: string; out: string; store?: string }>();
-  const arch = normalizeArch(opts.arch);
+    .opts<{ out: string; label: string; nightly?: boolean; store?: string }>();
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
-  say(`the Anaconda test double's ${arch} install tree (built once, then reused from the cache)`);
-  const tree = await buildTestInstallerTree({ arch, log: say });
-  const server = await serveTestTrees({ [arch]: tree });
+  say("the Anaconda test double's install trees (built once, then reused from the cache)");
+  const trees = { x86_64: await buildTestInstallerTree({ arch: 'x86_64', log: say }), i686: await buildTestInstallerTree({ arch: 'i686', log: say }) };
+  const server = await serveTestTrees(trees);
+  const aws = await startFakeAwsEndpoint({ port: AWS_PORT });
+  say(`a local AWS-compatible endpoint for the publish step: ${aws.url}`);
+  // The local endpoint checks signatures' shape, not their keys; the AWS SDK reads the process's
+  // own environment.
+  process.env.AWS_ACCESS_KEY_ID = 'kiln-demo';
+  process.env.AWS_SECRET_ACCESS_KEY = 'kiln-demo-secret';
+  process.env.AWS_REGION ??= 'us-east-1';
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => controller.abort(new Error(`received ${sig}`));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     const args = [
-      'build', ...templateBuildArgs(arch, tree),
-      '--name', 'Fedora-Cloud-Base', '--image-version', '19-Demo',
-      '--disk-size', '4G', '--memory', '1024',
+      'drop', SPEC, ...(opts.nightly ? ['--nightly'] : ['--label', opts.label]),
+      '--out', resolve(opts.out), '--xz-level', '0',
       '--store', opts.store ?? defaultStoreDir(process.env),
-      '--target', 'ec2,openstack,raw-tar-xz,appliance', '--out', resolve(opts.out),
     ];
     say(`kiln ${args.join(' ')}`);
     return await main({ argv: args, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await aws.close();
     await server.close();
   }
 }

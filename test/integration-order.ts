@@ -13,7 +13,9 @@ export const INTEGRATION_ORDER = [
   'test-installer-tree.test.ts',
   'install.test.ts',
   'targets.test.ts',
-  'targets-boot.test.ts',
+  'boot-test.test.ts',
+  'drop.test.ts',
+  'koji.test.ts',
   'aws-e2e.test.ts',
 ];
 

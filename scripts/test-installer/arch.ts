@@ -23,7 +23,9 @@ export interface ArchInfo {
 
 export const ARCHES: Record<TreeArch, ArchInfo> = {
   x86_64: { arch: 'x86_64', treeArch: 'x86_64', debian: 'amd64', kernelPackage: 'linux-image-amd64', qemu: 'qemu-system-x86_64', loader: '/lib64/ld-linux-x86-64.so.2' },
-  i686: { arch: 'i686', treeArch: 'i386', debian: 'i386', kernelPackage: 'linux-image-686', qemu: 'qemu-system-i386', loader: '/lib/ld-linux.so.2' },
+  // 686-pae, as 32-bit cloud images have: Xen's PV drivers (xen-blkfront, xen-netfront, which an
+  // EC2 image needs) exist only for the PAE kernel.
+  i686: { arch: 'i686', treeArch: 'i386', debian: 'i386', kernelPackage: 'linux-image-686-pae', qemu: 'qemu-system-i386', loader: '/lib/ld-linux.so.2' },
 };
 
 export function archInfo(name: string): ArchInfo {
@@ -62,8 +64,9 @@ export const INITRD_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio
  * The payload: `debootstrap --variant=minbase --include=…`. python3-cffi-backend because
  * debootstrap does not resolve virtual packages and python3-cryptography (cloud-init) needs it;
  * dbus because systemd-resolved depends on the virtual dbus-system-bus. Like a distribution's
- * cloud image: sudo (cloud-init gives the default user passwordless sudo) and cloud-guest-utils
- * (growpart: cloud-init grows the root partition to the disk it boots on).
+ * cloud image: sudo (cloud-init gives the default user passwordless sudo), cloud-guest-utils
+ * (growpart: cloud-init grows the root partition to the disk it boots on) and locales (cloud-init's
+ * locale module runs update-locale).
  */
 export const PAYLOAD_SUITE = 'bookworm';
 export const PAYLOAD_PACKAGES = (a: ArchInfo): string[] => [
@@ -79,4 +82,5 @@ export const PAYLOAD_PACKAGES = (a: ArchInfo): string[] => [
   'python3-cffi-backend',
   'sudo',
   'cloud-guest-utils',
+  'locales',
 ];

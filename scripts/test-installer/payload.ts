@@ -69,6 +69,8 @@ export async function buildPayload(p: PayloadBuild, outDir: string): Promise<str
   await run('chroot', [root, '/debootstrap/debootstrap', '--second-stage'], { timeoutMs: 30 * 60_000, env });
   await cp(p.filesDir, root, { recursive: true, force: true });
   await run('chroot', [root, 'systemctl', 'enable', 'systemd-networkd.service', 'serial-getty@ttyS0.service'], { timeoutMs: 60_000, env });
+  // The locales of payload-files/etc/locale.gen, generated as the image's own locale-gen does.
+  await run('chroot', [root, 'locale-gen'], { timeoutMs: 10 * 60_000, env });
   await trim(root);
   const file = join(outDir, basename(PAYLOAD_FILE));
   p.log(`payload: ${basename(file)}`);

@@ -7,7 +7,7 @@ import { errorJson, formatError } from './print-error.js';
 import { parseArgv, runInvocation } from './program.js';
 import { commands } from './commands/index.js';
 import { pickReporter } from '../reporters/index.js';
-import { toKilnError } from '../core/errors.js';
+import { signalInterrupt, toKilnError } from '../core/errors.js';
 
 export interface MainIo {
   argv: string[];
@@ -49,7 +49,7 @@ export async function main(io: MainIo): Promise<number> {
     // Printed once: as a JSON line with --json (code, message, hint, details), else as text on stderr.
     if (json) io.stdout.write(`${JSON.stringify(errorJson(err))}\n`);
     else io.stderr.write(`${formatError(err)}\n`);
-    return err.code === 'INTERRUPTED' ? 130 : err.exitCode;
+    return err.exitCode;
   }
 }
 
@@ -61,22 +61,46 @@ function isEntryPoint(): boolean {
 if (isEntryPoint()) {
   const controller = new AbortController();
   let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
+  const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
     interrupts++;
-    if (interrupts > 2) process.exit(sig === 'SIGINT' ? 130 : 143);
-    controller.abort(new Error(`received ${sig}`));
+    // The third is the force-quit: out at once, whatever is still running (see forceExit).
+    if (interrupts > 2) void import('../pipeline/force-exit.js').then((m) => m.forceExit(sig === 'SIGINT' ? 130 : 143));
+    controller.abort(signalInterrupt(sig));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  main({ argv: process.argv.slice(2), stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal })
+  // Output piped into a command that stopped reading (`kiln … | head`): stop the work as on
+  // Ctrl-C, clean up, and exit quietly; nothing more is written.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    quiet.closed = true;
+    controller.abort(signalInterrupt('SIGPIPE'));
+  };
+  const quiet = { closed: false };
+  process.stdout.on('error', onOutputError);
+  process.stderr.on('error', onOutputError);
+  const out = guarded(process.stdout, quiet);
+  const err = guarded(process.stderr, quiet);
+  main({ argv: process.argv.slice(2), stdout: out, stderr: err, env: process.env, cwd: process.cwd(), signal: controller.signal })
     .then((code) => {
       process.exitCode = code;
       // Long-lived handles (libvirt event loop, HTTP servers) are closed by the commands; this
-      // guards against a hang if one was missed.
-      setTimeout(() => process.exit(code), 2_000).unref();
+      // guards against a hang if one was missed: still running 2 s later, kiln leaves at once.
+      setTimeout(() => void import('../pipeline/force-exit.js').then((m) => m.forceExit(code)), 2_000).unref();
     })
     .catch((error) => {
-      process.stderr.write(`${formatError(error)}\n`);
-      process.exit(1);
+      err.write(`${formatError(error)}\n`);
+      process.exitCode = 1;
     });
+}
+
+/** A stream that drops writes once the reader went away (no EPIPE storm, no stack trace). */
+function guarded<T extends NodeJS.WriteStream>(stream: T, state: { closed: boolean }): T {
+  return new Proxy(stream, {
+    get(target, prop, receiver) {
+      if (prop === 'write') return (chunk: unknown, ...rest: unknown[]) => (state.closed ? true : (target.write as (...a: unknown[]) => boolean)(chunk, ...rest));
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

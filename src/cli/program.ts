@@ -59,6 +59,8 @@ export function parseArgv(commands: CommandSpec[], argv: string[], write: (s: st
   const program = new Command('kiln')
     .description('VM-isolated OS image builder')
     .version(KILN_VERSION, '--version')
+    // `kiln --version` only before a command: `kiln koji import --version 19` is the command's own flag.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: write, writeErr: write, outputError: () => {} });

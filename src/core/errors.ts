@@ -22,6 +22,8 @@ export interface KilnErrorOptions {
   details?: string[];
   /** A usage error (bad flags or arguments): exit status 2 instead of 1. */
   usage?: boolean;
+  /** The exit status, when neither 1 nor 2 (an interrupt: 128 + the signal's number). */
+  exitCode?: number;
 }
 
 export class KilnError extends Error {
@@ -32,6 +34,7 @@ export class KilnError extends Error {
   readonly source?: SourceLocation;
   readonly details: string[];
   readonly usage: boolean;
+  private readonly status?: number;
 
   constructor(code: string, message: string, options: KilnErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -41,10 +44,11 @@ export class KilnError extends Error {
     this.source = options.source;
     this.details = options.details ?? [];
     this.usage = options.usage ?? false;
+    this.status = options.exitCode;
   }
 
-  get exitCode(): 1 | 2 {
-    return this.usage ? 2 : 1;
+  get exitCode(): number {
+    return this.status ?? (this.usage ? 2 : 1);
   }
 }
 
@@ -71,5 +75,16 @@ export function toKilnError(value: unknown): KilnError {
 /** The error an aborted operation throws (Ctrl-C, SIGTERM, --timeout). */
 export function interruptedError(reason: unknown): KilnError {
   if (isKilnError(reason)) return reason;
-  return new KilnError('INTERRUPTED', 'interrupted', { fault: 'user', cause: reason });
+  return new KilnError('INTERRUPTED', 'interrupted', { fault: 'user', cause: reason, exitCode: 130 });
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGPIPE: 13, SIGTERM: 15 };
+
+/**
+ * The reason a run is aborted by a signal (or by its output going away: SIGPIPE), as the abort
+ * reason every step sees; it exits 128 + the signal's number, as shells expect.
+ */
+export function signalInterrupt(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE'): KilnError {
+  const why = signal === 'SIGPIPE' ? 'the output was closed (SIGPIPE)' : `received ${signal}`;
+  return new KilnError('INTERRUPTED', `interrupted: ${why}`, { fault: 'user', exitCode: 128 + SIGNAL_NUMBERS[signal]! });
 }

@@ -12,7 +12,14 @@ export type Level = 'debug' | 'info' | 'warn';
  */
 export type GuestState = 'preparing' | 'booting' | 'installing' | 'powered-off' | 'captured' | 'kernel' | 'running' | 'ready' | 'passed' | 'failed';
 
-export type KilnEvent =
+/** The state of one step of a drop (see src/pipeline/scheduler.ts). */
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+/**
+ * Every event may name the part of a larger job it belongs to (`scope`, e.g. a drop's
+ * "Fedora-Cloud-Base x86_64"): parallel steps interleave their events, reporters prefix them.
+ */
+export type KilnEvent = (
   | { type: 'message'; level: Level; text: string; code?: string }
   | { type: 'phase'; phase: string; state: 'start' | 'end' | 'fail' | 'skip'; elapsedMs?: number; detail?: string }
   | {
@@ -27,7 +34,10 @@ export type KilnEvent =
     }
   | { type: 'guest'; state: GuestState; domain?: string; detail?: string }
   | { type: 'installer-line'; stream: 'log' | 'console'; line: string }
-  | { type: 'result'; kind: string; data: unknown };
+  /** A drop's step changed state: `row` is image and arch ("Fedora-Cloud-Base x86_64"), `step` the phase. */
+  | { type: 'step'; row: string; step: string; state: StepState; detail?: string }
+  | { type: 'result'; kind: string; data: unknown }
+) & { scope?: string };
 
 export type Emit = (event: KilnEvent) => void;
 
@@ -46,4 +56,9 @@ export function info(emit: Emit, text: string, code?: string): void {
 export function collect(): { emit: Emit; events: KilnEvent[] } {
   const events: KilnEvent[] = [];
   return { emit: (e) => events.push(e), events };
+}
+
+/** An emitter that tags every event with `scope` (nested scopes join with ' / '). */
+export function scoped(emit: Emit, scope: string): Emit {
+  return (e) => emit({ ...e, scope: e.scope ? `${scope} / ${e.scope}` : scope });
 }

@@ -19,6 +19,8 @@ export const HOST_TOOLS = {
   'virt-sysprep': { pkg: 'libguestfs-tools', use: 'cloud prep of targets' },
   xmllint: { pkg: 'libxml2-utils', use: 'appliance descriptor validation' },
   genisoimage: { pkg: 'genisoimage', use: 'NoCloud seeds for boot tests' },
+  gpg: { pkg: 'gnupg', use: 'clear-signing drop CHECKSUM files (--sign-key)' },
+  gpgv: { pkg: 'gpgv', use: 'verifying signed CHECKSUM files' },
   'ssh-keygen': { pkg: 'openssh-client', use: 'boot tests: a key pair per test', version: null },
   ssh: { pkg: 'openssh-client', use: 'boot tests: logging in to the guest', version: ['-V'] },
 } as const satisfies Record<string, { pkg: string; use: string; version?: readonly string[] | null }>;

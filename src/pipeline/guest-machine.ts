@@ -180,8 +180,10 @@ export class GuestMachine {
     this.tail.push(`[${stream}] ${clean}`);
     if (this.tail.length > this.tailSize) this.tail.shift();
     const out: Transition[] = [];
-    const position = this.milestones.findIndex((m) => m.to === this.state);
-    for (const m of this.milestones.slice(position + 1)) {
+    // Milestones only move forward: past the last one (a boot test that logged in), none applies.
+    const position = this.state === 'booting' ? -1 : this.milestones.findIndex((m) => m.to === this.state);
+    const ahead = this.state === 'booting' || position >= 0 ? this.milestones.slice(position + 1) : [];
+    for (const m of ahead) {
       if (m.stream === stream && (!m.test || m.test.test(clean)) && m.to !== this.state) {
         out.push(...this.go(m.to, at));
         break;

@@ -38,7 +38,12 @@ function newBuildId(key: string): string {
   return `${stamp}-${shortId(key)}`;
 }
 
-export async function buildBaseImage(r: ResolvedInstall, res: JobResources): Promise<BuildBaseResult> {
+export interface BuildHooks {
+  /** Called with the build's log directory as soon as it exists (a caller may copy it when the build ends). */
+  onLogDir?(dir: string): void;
+}
+
+export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hooks: BuildHooks = {}): Promise<BuildBaseResult> {
   const { ctx } = res;
   const { driver, spec } = r;
   const timings: Timings = [];
@@ -62,6 +67,7 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources): Pro
   const buildId = newBuildId(id);
   const logDir = store.logDir(buildId);
   await mkdir(logDir, { recursive: true });
+  hooks.onLogDir?.(logDir);
   const log = await buildLog(join(logDir, 'build.jsonl'), ctx.emit);
   const emit = log.emit;
   emit({ type: 'message', level: 'info', text: `build ${buildId}: logs in ${logDir}` });

@@ -35,7 +35,14 @@ export class JobResources {
   constructor(
     readonly ctx: JobContext,
     readonly cleanup: CleanupStack,
+    shared?: Pick<JobResources, 'accelerator' | 'hypervisor' | 'store'>,
   ) {
+    if (shared) {
+      this.accelerator = shared.accelerator;
+      this.hypervisor = shared.hypervisor;
+      this.store = shared.store;
+      return;
+    }
     this.accelerator = once(() => chooseAccelerator(ctx.emit, ctx.accel));
     this.hypervisor = once(async () => {
       const hv = await openHypervisor({ uri: ctx.connect }).catch((error: unknown) => {
@@ -54,4 +61,9 @@ export class JobResources {
       return store;
     });
   }
+}
+
+/** The same resources for one step of a larger job: its own events (scoped), cleanup scope and signal. */
+export function stepResources(res: JobResources, o: { emit: Emit; cleanup: CleanupStack; signal?: AbortSignal }): JobResources {
+  return new JobResources({ ...res.ctx, emit: o.emit, signal: o.signal ?? res.ctx.signal }, o.cleanup, res);
 }

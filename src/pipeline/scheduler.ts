@@ -15,7 +15,8 @@ export interface Step {
   run(signal: AbortSignal): Promise<void>;
 }
 
-export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export type { StepState } from '../core/events.js';
+import type { StepState } from '../core/events.js';
 
 export interface StepOutcome {
   id: string;

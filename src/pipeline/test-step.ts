@@ -4,17 +4,18 @@
  * stack, with the job's libvirt connection and accelerator. The report (report.json per image,
  * and JUnit XML when asked) is written as each image finishes.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { readDropRecord } from './drop/record.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { Arch } from '../store/record.js';
 import type { TargetsRecord } from '../targets/types.js';
-import { bootTest, type MetadataWay } from '../testing/boot-test.js';
+import { bootTest, type ImageHints, type MetadataWay } from '../testing/boot-test.js';
 import { junitXml, type ImageReport, type TestReport } from '../testing/report.js';
 import type { JobResources } from './resources.js';
 
 export interface TestRequest {
-  /** Images to test; default: the job's target outputs (appliance bundles excepted for now). */
+  /** Images (or compose directories: every image in them) to test; default: the job's target outputs. */
   images?: string[];
   as?: MetadataWay;
   arch?: Arch;
@@ -32,23 +33,47 @@ export interface TestRequest {
 
 export const TEST_DEFAULTS = { timeoutS: 600, memoryMiB: 1024, vcpus: 2 };
 
-function imagesOf(request: TestRequest, targets: TargetsRecord | undefined, cwd: string): string[] {
-  if (request.images?.length) return request.images.map((i) => resolve(cwd, i));
+/**
+ * The images to test: files as given; a compose directory kiln made stands for every image in it
+ * (its compose images, and the ec2 raws it published, which stay in its work directory).
+ */
+async function imagesOf(request: TestRequest, targets: TargetsRecord | undefined, cwd: string): Promise<{ path: string; hints?: ImageHints }[]> {
+  if (request.images?.length) {
+    const out: { path: string; hints?: ImageHints }[] = [];
+    for (const given of request.images.map((i) => resolve(cwd, i))) {
+      const drop = (await stat(given).then((s) => s.isDirectory(), () => false)) ? await readDropRecord(join(given, 'compose', 'metadata', 'kiln.json')) : undefined;
+      if (!drop) {
+        out.push({ path: given });
+        continue;
+      }
+      for (const item of drop.items) {
+        const arch = item.arch === 'i386' ? 'i686' : 'x86_64';
+        for (const o of item.outputs) {
+          const hints = { arch, user: o.cloudUser, target: o.target } as const;
+          if (o.path) out.push({ path: join(given, 'compose', o.path), hints });
+          else if (o.target === 'ec2' && o.test !== undefined) out.push({ path: o.work, hints });
+        }
+      }
+    }
+    return out;
+  }
   if (!targets) throw usageError('nothing to test: give the images, or make targets in the same job');
   const dir = dirname(targets.recordFile);
-  return targets.outputs.filter((o) => o.target !== 'appliance').map((o) => join(dir, o.file));
+  return targets.outputs.map((o) => ({ path: join(dir, o.file) }));
 }
 
 export async function testStep(request: TestRequest, targets: TargetsRecord | undefined, res: JobResources): Promise<TestReport> {
   const { ctx } = res;
-  const images = imagesOf(request, targets, ctx.cwd);
+  const images = await imagesOf(request, targets, ctx.cwd);
+  if (images.length === 0) throw usageError('nothing to test: the compose has no tested images yet');
   const reportDir = resolve(ctx.cwd, request.reportDir);
   await mkdir(reportDir, { recursive: true });
   const reports: ImageReport[] = [];
-  for (const image of images) {
-    const as = request.as;
+  for (const { path: image, hints } of images) {
+    const as = request.as ?? (hints?.target === 'ec2' ? 'ec2' : undefined);
     const report = await bootTest({
       image,
+      hints,
       as,
       arch: request.arch,
       user: request.user,

@@ -7,9 +7,11 @@ const PROGRESS_EVERY_MS = 5_000;
 export function plainReporter(options: ReporterOptions): Reporter {
   const now = options.now ?? Date.now;
   const lastProgress = new Map<string, number>();
-  const write = (line: string) => options.out.write(`${line}\n`);
+  let scope: string | undefined;
+  const write = (line: string) => options.out.write(`${scope ? `[${scope}] ` : ''}${line}\n`);
   return {
     event(e: KilnEvent) {
+      scope = e.scope;
       switch (e.type) {
         case 'message':
           if (e.level === 'debug' && !options.verbose) return;
@@ -35,6 +37,9 @@ export function plainReporter(options: ReporterOptions): Reporter {
           return;
         case 'installer-line':
           if (options.verbose || e.stream === 'log') write(`    [${e.stream}] ${e.line}`);
+          return;
+        case 'step':
+          write(`${e.row}: ${e.step} ${e.state}${e.detail && e.state !== 'running' ? ` (${e.detail})` : ''}`);
           return;
         case 'result':
           return;

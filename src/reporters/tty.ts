@@ -5,6 +5,7 @@
 import type { KilnEvent } from '../core/events.js';
 import { formatDuration } from '../core/units.js';
 import { describeProgress, type Reporter, type ReporterOptions } from './reporter.js';
+import { DropMatrix } from './matrix.js';
 
 const REDRAW_MS = 200;
 
@@ -16,21 +17,28 @@ export function ttyReporter(options: ReporterOptions): Reporter {
   let status = '';
   let shown = false;
   let lastDraw = 0;
+  // A drop shows a live table (one line per image × arch) instead of the single status line.
+  const matrix = new DropMatrix(now);
+  let drawnLines = 0;
   const timer = setInterval(() => draw(true), 1000);
   timer.unref();
 
   function clear() {
-    if (shown) out.write('\r\x1b[2K');
+    if (drawnLines > 1) out.write(`\x1b[${drawnLines - 1}A`);
+    if (drawnLines > 0 || shown) out.write('\r\x1b[J');
     shown = false;
+    drawnLines = 0;
   }
   function draw(force = false) {
-    if (!phase) return;
+    if (!phase && matrix.size === 0) return;
     const t = now();
     if (!force && t - lastDraw < REDRAW_MS) return;
     lastDraw = t;
     const width = Math.max(20, (out.columns ?? 80) - 1);
-    const line = `[${formatDuration(t - phaseStart)}] ${phase}${status ? ` | ${status}` : ''}`;
-    out.write(`\r\x1b[2K${line.length > width ? line.slice(0, width - 1) + '…' : line}`);
+    const lines = matrix.size > 0 ? matrix.lines(width) : [`[${formatDuration(t - phaseStart)}] ${phase}${status ? ` | ${status}` : ''}`];
+    clear();
+    out.write(lines.map((l) => (l.length > width ? l.slice(0, width - 1) + '…' : l)).join('\n'));
+    drawnLines = lines.length;
     shown = true;
   }
   function print(line: string) {
@@ -73,6 +81,11 @@ export function ttyReporter(options: ReporterOptions): Reporter {
             status = e.line;
             draw();
           }
+          return;
+        case 'step':
+          matrix.update(e);
+          if (e.state === 'failed') print(`✗ ${e.row}: ${e.step}${e.detail ? `: ${e.detail}` : ''}`);
+          else draw(true);
           return;
         case 'result':
           return;

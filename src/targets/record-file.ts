@@ -6,7 +6,7 @@
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../core/atomic.js';
-import { stableStringify } from '../core/hash.js';
+import { sha256File, stableStringify } from '../core/hash.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { TargetName, TargetOutput } from './types.js';
 
@@ -73,15 +73,23 @@ async function mergeUnlocked(outDir: string, outputs: TargetOutput[], now: Date)
 export async function findReusable(
   existing: RecordFile | undefined,
   outDir: string,
-  want: { target: TargetName; file: string; baseId: string; options: Record<string, unknown> },
+  want: { target: TargetName; file: string; baseId: string; options: Record<string, unknown>; disk?: string; verify?: boolean },
 ): Promise<TargetOutput | undefined> {
   const found = existing?.outputs.find(
-    (o) => o.file === want.file && o.target === want.target && o.base.id === want.baseId && stableStringify(o.options) === stableStringify(want.options),
+    (o) =>
+      o.file === want.file &&
+      o.target === want.target &&
+      o.base.id === want.baseId &&
+      stableStringify(o.options) === stableStringify(want.options) &&
+      (want.disk === undefined || o.disk === want.disk),
   );
   if (!found) return undefined;
   try {
     const [file] = await Promise.all([stat(join(outDir, found.file)), stat(join(outDir, `${found.file}.sha256`))]);
-    return file.size === found.size ? found : undefined;
+    if (file.size !== found.size) return undefined;
+    // A crash can leave a file of the right size with other bytes in it; a verified reuse hashes it.
+    if (want.verify && (await sha256File(join(outDir, found.file))) !== found.sha256) return undefined;
+    return found;
   } catch {
     return undefined;
   }

@@ -19,11 +19,14 @@ import { outputStem, sha256Line } from './naming.js';
 import type { Accel } from './prep/libguestfs-env.js';
 import { prepKey, type PrepSpec } from './prep/spec.js';
 import { prepareImage } from './prepared-image.js';
+import type { PreparedCache } from './prepared-cache.js';
 import { findReusable, mergeRecordFile, readRecordFile } from './record-file.js';
 import { pickTargets, targetRegistry, type TargetOptionsInput } from './registry.js';
 import type { BuildContext, PreparedImage, Target, TargetName, TargetOutput, TargetsRecord } from './types.js';
 import { KILN_VERSION } from '../core/version.js';
 import { requireTools } from '../core/tools.js';
+import { sha256 } from '../core/hash.js';
+import { ec2Prep } from './ec2/facts.js';
 
 export interface RunTargetsInput {
   base: BaseImage;
@@ -46,6 +49,17 @@ export interface RunTargetsInput {
   signal?: AbortSignal;
   /** The job's cleanup stack: the targets run in a scope of it (default: a stack of their own). */
   cleanup?: CleanupStack;
+  /** Output file names are `<stem>.<ext>` (default `<name>-<version>.<arch>`; a drop names them its way). */
+  stem?: string;
+  /**
+   * 'ec2': every target gets EC2's cloud prep (an EC2 image shipped as raw.xz as well as published
+   * as an AMI holds the same disk as the AMI). Default: each target's own prep.
+   */
+  prepProfile?: 'ec2';
+  /** Re-hash an output found up to date before keeping it (a drop resuming after a crash). */
+  verifyReused?: boolean;
+  /** Prepared images shared with other runs (a drop's images of one install and prep). */
+  prepared?: PreparedCache;
 }
 
 interface Plan {
@@ -88,7 +102,7 @@ function planTargets(input: RunTargetsInput, stem: string): Plan[] {
 export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord> {
   const { base, outDir, emit, signal } = input;
   const arch = base.record.arch;
-  const stem = outputStem(input.name ?? base.record.name, input.version ?? base.record.version, arch);
+  const stem = input.stem ?? outputStem(input.name ?? base.record.name, input.version ?? base.record.version, arch);
   const plans = planTargets(input, stem);
   const prepOn = input.prep !== false;
   if (!prepOn && plans.some((p) => p.name === 'ec2')) {
@@ -113,14 +127,17 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
   const reused: TargetName[] = [];
   const groups = new Map<string, { spec?: PrepSpec; plans: Plan[] }>();
   for (const p of plans) {
-    const found = input.force ? undefined : await findReusable(existing, outDir, { target: p.name, file: p.file, baseId: base.id, options: p.options as Record<string, unknown> });
+    const spec = !prepOn ? undefined : input.prepProfile === 'ec2' ? ec2Prep(arch) : p.target.prep(arch, p.options);
+    const disk = diskIdentity(base.id, spec);
+    const found = input.force
+      ? undefined
+      : await findReusable(existing, outDir, { target: p.name, file: p.file, baseId: base.id, options: p.options as Record<string, unknown>, disk, verify: input.verifyReused });
     if (found) {
       emit({ type: 'phase', phase: `target:${p.name}`, state: 'skip', detail: `${p.file} is up to date` });
       reused.push(p.name);
       done.push(found);
       continue;
     }
-    const spec = prepOn ? p.target.prep(arch, p.options) : undefined;
     const key = spec ? prepKey(spec) : 'none';
     const group = groups.get(key) ?? { spec, plans: [] };
     group.plans.push(p);
@@ -136,11 +153,13 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
       stack.push(`work directory ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
       let n = 0;
       for (const group of groups.values()) {
-        const dir = join(workDir, `image-${n++}`);
-        const image = await prepareImage({ base, spec: group.spec, dir, accel: input.accel, emit, signal });
-        for (const p of group.plans) built.push(await buildOne(input, p, image, stem, join(dir, 'work'), stack));
-        // Free the shared raw/qcow2 now: the next group needs the space.
-        await rm(dir, { recursive: true, force: true });
+        const disk = diskIdentity(base.id, group.spec);
+        const prepare = (dir: string) => prepareImage({ base, spec: group.spec, dir, accel: input.accel, emit, signal });
+        const own = join(workDir, `image-${n++}`);
+        const image = input.prepared ? await input.prepared.use(disk, prepare) : await prepare(own);
+        for (const p of group.plans) built.push(await buildOne(input, p, image, stem, join(own, 'work'), stack, disk));
+        // Free the raw/qcow2 now (the next group needs the space), unless the cache keeps them.
+        await rm(own, { recursive: true, force: true });
       }
     });
   } catch (error) {
@@ -161,7 +180,12 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
   return { schemaVersion: 1, kilnVersion: KILN_VERSION, outputs, reused, recordFile };
 }
 
-async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, stem: string, workDir: string, stack: CleanupStack): Promise<TargetOutput> {
+/** Outputs with the same identity hold the same disk: one base, one cloud prep. */
+function diskIdentity(baseId: string, spec: PrepSpec | undefined): string {
+  return sha256(`${baseId}\n${spec ? prepKey(spec) : 'no prep'}`).slice(0, 16);
+}
+
+async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, stem: string, workDir: string, stack: CleanupStack, disk: string): Promise<TargetOutput> {
   const { base, emit } = input;
   const finalPath = join(input.outDir, p.file);
   const tmp = tempSibling(finalPath);
@@ -205,6 +229,7 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
       options: p.options as Record<string, unknown>,
       base: { id: base.id, name: base.record.name, version: base.record.version, arch: base.record.arch },
       createdAt: new Date().toISOString(),
+      disk,
       ...(out.ec2 ? { ec2: out.ec2 } : {}),
       ...(image.report?.cloudUser ? { cloudUser: image.report.cloudUser } : {}),
     };

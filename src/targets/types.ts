@@ -47,6 +47,8 @@ export interface TargetOutput {
   base: BaseRef;
   createdAt: string;
   ec2?: Ec2Facts;
+  /** Outputs with the same value hold the same disk (same base, same cloud prep): booting one tests all. */
+  disk?: string;
   /** The image's default cloud user, as cloud prep found it (who a boot test logs in as). */
   cloudUser?: string;
 }

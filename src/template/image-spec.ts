@@ -95,13 +95,15 @@ export async function resolveImageSpec(input: ResolveImageSpecInput): Promise<Im
 
   const { facts, doc, syntax } = source;
   const warnings = [...(syntax.warning ? [syntax.warning] : []), ...source.warnings];
-  const diagnostics = sortDiagnostics([...source.diagnostics, ...validateKickstart(doc, syntax.version).diagnostics]);
+  // kiln installs unattended: what Anaconda would stop for (no storage, no administrator) fails here.
+  const validation = validateKickstart(doc, syntax.version, { unattended: { rootPasswordGiven: facts.rootPassword !== undefined } });
+  const diagnostics = sortDiagnostics([...source.diagnostics, ...validation.diagnostics]);
   const errors = errorsOf(diagnostics);
   if (errors.length) {
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
     throw new KilnError('KS_INVALID', `${errors[0]!.message}${more}`, {
       fault: 'user',
-      source: { file: errors[0]!.file, line: errors[0]!.line },
+      source: { file: errors[0]!.file, ...(errors[0]!.line > 0 ? { line: errors[0]!.line } : {}) },
       details: diagnostics.map(formatDiagnostic),
       hint: `The kickstart was validated as ${syntax.version.name}; \`kiln ks validate FILE --syntax VERSION\` checks one on its own.`,
     });

@@ -30,7 +30,7 @@ export { mergeKickstarts, type MergeResult } from './kickstart/merge.js';
 export { deriveInstallKickstart, type DeriveOptions, type DerivedKickstart, type RootPassword } from './kickstart/derive.js';
 export { redactKickstart, REDACTION_MARKER } from './kickstart/redact.js';
 export { tokenize, quoteWord } from './kickstart/tokenize.js';
-export { resolveSyntaxVersion, allVersions, syntaxForRelease, NEWEST_FEDORA, type SyntaxVersion, type ResolvedVersion } from './kickstart/versions.js';
+export { resolveSyntaxVersion, allVersions, syntaxForRelease, NEWEST_FEDORA, SYNTAX_RANGE, type SyntaxVersion, type ResolvedVersion } from './kickstart/versions.js';
 
 export { readTdl, type TdlReadResult } from './tdl/read.js';
 export type { Tdl, TdlPackage, TdlRepository, TdlScript, TdlInstall } from './tdl/model.js';

@@ -47,7 +47,7 @@ export interface BootDisk {
 }
 
 /** The plain image (qcow2 or raw) to put an overlay on, unpacking compressed kinds into `workDir`. */
-async function plainImage(path: string, kind: ImageKind, workDir: string, signal?: AbortSignal): Promise<{ path: string; format: ImageFormat }> {
+async function plainImage(path: string, kind: Exclude<ImageKind, 'appliance'>, workDir: string, signal?: AbortSignal): Promise<{ path: string; format: ImageFormat }> {
   if (kind === 'raw.xz' || kind === 'raw.tar.xz') {
     const raw = join(workDir, 'unpacked.raw');
     await (kind === 'raw.xz' ? unpackRawXz(path, raw, signal) : unpackRawTarXz(path, raw, signal));
@@ -60,7 +60,7 @@ async function plainImage(path: string, kind: ImageKind, workDir: string, signal
   return { path, format: info.format };
 }
 
-export async function prepareBootDisk(o: { image: string; kind: ImageKind; workDir: string; growBytes?: number; signal?: AbortSignal }): Promise<BootDisk> {
+export async function prepareBootDisk(o: { image: string; kind: Exclude<ImageKind, 'appliance'>; workDir: string; growBytes?: number; signal?: AbortSignal }): Promise<BootDisk> {
   const image = await plainImage(resolve(o.image), o.kind, o.workDir, o.signal);
   const { virtualSize } = await imageInfo(image.path, { format: image.format, signal: o.signal });
   const overlay = join(o.workDir, 'overlay.qcow2');

@@ -17,7 +17,8 @@ import type { Emit } from '../core/events.js';
 import { requireTools } from '../core/tools.js';
 import { GuestRun } from '../pipeline/guest-run.js';
 import type { Arch } from '../store/record.js';
-import { archOf, checkImagePath, outputRecord, prepareBootDisk } from './boot-image.js';
+import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
+import { unpackBundle } from '../appliance/bundle.js';
 import { bootDomain, EC2_GUEST_ADDRESS, EC2_SUBNET, ec2Uuid, randomMac, testName } from './boot-domain.js';
 import { bootMonitor } from './boot-watch.js';
 import { judge, type CheckResult } from './checks.js';
@@ -32,8 +33,16 @@ import { freePort, sshExec, type SshTarget } from './ssh.js';
 
 export type MetadataWay = 'nocloud' | 'ec2';
 
+/** What is known about an image when no targets.json is beside it (a compose's images). */
+export interface ImageHints {
+  arch?: Arch;
+  user?: string;
+  target?: string;
+}
+
 export interface BootTestInput {
   image: string;
+  hints?: ImageHints;
   as?: MetadataWay;
   arch?: Arch;
   user?: string;
@@ -56,17 +65,18 @@ const CLOUD_INIT_LOGS = ['/var/log/cloud-init.log', '/var/log/cloud-init-output.
 export async function bootTest(i: BootTestInput): Promise<ImageReport> {
   const started = Date.now();
   const kind = await checkImagePath(i.image);
-  if (kind === 'appliance') throw usageError(`${i.image}: appliance bundles are booted from their descriptor by the appliance test`);
   const record = await outputRecord(i.image);
-  const arch = archOf(record, i.arch);
-  const as: MetadataWay = i.as ?? (record?.target === 'ec2' ? 'ec2' : 'nocloud');
-  const user = i.user ?? record?.cloudUser;
+  let arch = i.arch ?? i.hints?.arch ?? archOf(record, undefined);
+  const as: MetadataWay = i.as ?? ((i.hints?.target ?? record?.target) === 'ec2' ? 'ec2' : 'nocloud');
+  if (kind === 'appliance' && as === 'ec2') throw usageError('an appliance boots from its descriptor with a NoCloud seed, not the EC2 way');
+  const user = i.user ?? i.hints?.user ?? record?.cloudUser;
   if (!user) {
     throw usageError(`${i.image}: whom to log in as is unknown (no kiln record beside the image names its cloud user)`, "Give --user NAME: the image's default cloud user (fedora, cloud-user, debian, …).");
   }
-  await requireTools(['qemu-img', 'ssh-keygen', 'ssh', ...(as === 'nocloud' ? (['genisoimage'] as const) : []), ...(kind === 'raw.xz' || kind === 'raw.tar.xz' ? (['xz', 'tar'] as const) : [])], 'a boot test');
+  await requireTools(['qemu-img', 'ssh-keygen', 'ssh', ...(as === 'nocloud' ? (['genisoimage'] as const) : []), ...(kind === 'raw.xz' || kind === 'raw.tar.xz' || kind === 'appliance' ? (['xz', 'tar'] as const) : [])], 'a boot test');
   await mkdir(i.reportDir, { recursive: true });
   const base: Omit<ImageReport, 'checks' | 'passed' | 'durationSeconds'> = { image: i.image, arch, as, firmware: 'bios', user, dir: i.reportDir };
+
 
   return i.cleanup.scope(`boot test of ${basename(i.image)}`, i.emit, async (cleanup) => {
     // The work directory holds the private key: 0700.
@@ -75,7 +85,20 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     let keep = false;
     cleanup.push(`work directory ${work}`, () => (keep ? undefined : rm(work, { recursive: true, force: true })));
 
-    const disk = await prepareBootDisk({ image: i.image, kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
+    // An appliance boots from its descriptor: the system disk first, its data and scratch disks after.
+    let extraDisks: { path: string; format: 'qcow2' | 'raw' }[] = [];
+    let system: { image: string; kind: Exclude<ImageKind, 'appliance'> } = { image: i.image, kind: kind === 'appliance' ? 'qcow2' : kind };
+    if (kind === 'appliance') {
+      const unpacked = join(work, 'appliance');
+      await mkdir(unpacked);
+      const bundle = await unpackBundle(i.image, unpacked, i.signal);
+      arch = bundle.arch;
+      base.arch = arch;
+      const disk = bundle.disks.find((d) => d.use === 'system')!;
+      system = { image: disk.path, kind: disk.format };
+      extraDisks = bundle.disks.filter((d) => d !== disk).map((d) => ({ path: d.path, format: d.format }));
+    }
+    const disk = await prepareBootDisk({ image: system.image, kind: system.kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
     const key = await makeKeyPair(work, `kiln-test@${basename(i.image)}`, i.signal);
     const hostname = `kiln-test-${randomBytes(3).toString('hex')}`;
     const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
@@ -100,7 +123,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     const sshPort = await freePort();
     const console = join(i.reportDir, 'console.log');
     await rm(console, { force: true });
-    const spec = bootDomain({ name: testName(), type: await i.domainType(), arch, memoryMiB: i.memoryMiB, vcpus: i.vcpus, overlay: disk.overlay, seed, sshPort, mac, console, ec2 });
+    const spec = bootDomain({ name: testName(), type: await i.domainType(), arch, memoryMiB: i.memoryMiB, vcpus: i.vcpus, overlay: disk.overlay, extraDisks, seed, sshPort, mac, console, ec2 });
     await writeFile(join(i.reportDir, 'domain.xml'), buildDomainXml(spec));
 
     const run = new GuestRun({
@@ -118,13 +141,17 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     const target: SshTarget = { port: sshPort, user, privateKey: key.privateKey, knownHosts: join(work, 'known_hosts') };
     let checks: CheckResult[] = [];
     let loginMs: number | undefined;
+    let guestBootMs: number | undefined;
     let failure: ImageReport['failure'];
     try {
       await run.start();
       loginMs = await waitForLogin(run, target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: spec.type === 'kvm' ? 120 : 300, signal: i.signal });
       checks.push({ name: 'boot (bios)', status: 'pass', detail: 'firmware → boot loader → kernel → userspace' });
       checks.push({ name: `ssh login as ${user}`, status: 'pass', detail: `${(loginMs / 1000).toFixed(1)} s after start, key from ${as === 'ec2' ? 'the metadata service' : 'the NoCloud seed'}` });
-      const facts = parseFacts((await sshExec(target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT })).stdout);
+      const factsRun = await sshExec(target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT });
+      await writeFile(join(i.reportDir, 'guest-facts.txt'), factsRun.stdout + (factsRun.stderr ? `\n# stderr:\n${factsRun.stderr}` : ''));
+      const facts = parseFacts(factsRun.stdout);
+      if (facts.sshdReady !== undefined && run.kernelAt !== undefined) guestBootMs = run.kernelAt - run.startedAt + facts.sshdReady * 1000;
       if (!facts.complete) checks.push({ name: 'guest facts', status: 'fail', detail: 'the fact script did not finish' });
       checks.push(...judge(facts, { datasource: as === 'ec2' ? 'Ec2' : 'NoCloud', hostname, growBytes: i.growBytes ?? 0, rootLocked: as === 'ec2' }));
       if (imds) {
@@ -139,12 +166,13 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       failure = { code: e.code, message: e.message, details: e.details };
       checks = failedChecks(run, user, e.code, e.message, checks);
     } finally {
+      const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
+      run.feed(passed ? { kind: 'passed', at: Date.now() } : { kind: 'fail', at: Date.now(), reason: 'check-failed', message: 'a check failed' });
       await run.stop({ destroy: true });
     }
     const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
-    run.feed(passed ? { kind: 'passed', at: Date.now() } : { kind: 'fail', at: Date.now(), reason: 'check-failed', message: 'a check failed' });
     keep = !passed && i.keepOnFailure;
-    const report: ImageReport = { ...base, checks, passed, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, durationSeconds: (Date.now() - started) / 1000, failure };
+    const report: ImageReport = { ...base, checks, passed, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, guestBootSeconds: guestBootMs === undefined ? undefined : guestBootMs / 1000, durationSeconds: (Date.now() - started) / 1000, failure };
     await writeFile(join(i.reportDir, 'report.json'), `${JSON.stringify({ ...report, keptWork: keep ? work : undefined }, null, 2)}\n`);
     return report;
   });

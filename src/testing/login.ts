@@ -11,7 +11,10 @@ import type { GuestRun } from '../pipeline/guest-run.js';
 import { consoleShowsNetwork } from './boot-watch.js';
 import { probe, type ProbeResult, type SshTarget } from './ssh.js';
 
-const RETRY_MS = 3_000;
+/** Between login attempts; sooner once the console says sshd has started. */
+const RETRY_MS = 2_000;
+const WATCH_MS = 100;
+const SSHD_STARTED = /Started .*(ssh|OpenSSH|OpenBSD Secure Shell)/i;
 
 export interface LoginWait {
   /** The test's own deadline (ms since the epoch). */
@@ -41,12 +44,31 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
           run.feed({ kind: 'ready', at: now(), detail: `logged in as ${target.user}` });
           return;
         }
+        // sshd answers but refuses the key, and cloud-init is done or never ran: waiting changes nothing.
+        if (last.why === 'auth' && run.machine.state === 'running' && cloudInitSettled(run.recentConsole)) {
+          run.feed({ kind: 'fail', at: now(), ...explain(last, run, target) });
+          return;
+        }
       }
-      await new Promise((r) => setTimeout(r, RETRY_MS));
+      await nextAttempt(run);
     }
   })();
   await Promise.all([run.until(['ready', 'passed']), trying]);
   return now() - run.startedAt;
+}
+
+/** Waits RETRY_MS, or less once a new console line says sshd started. */
+async function nextAttempt(run: GuestRun): Promise<void> {
+  const seen = run.recentConsole.filter((l) => SSHD_STARTED.test(l)).length;
+  for (let waited = 0; waited < RETRY_MS; waited += WATCH_MS) {
+    await new Promise((r) => setTimeout(r, WATCH_MS));
+    if (run.machine.done || run.recentConsole.filter((l) => SSHD_STARTED.test(l)).length > seen) return;
+  }
+}
+
+/** cloud-init never ran (nothing on the console mentions it), or it reported its final stage. */
+export function cloudInitSettled(console: readonly string[]): boolean {
+  return !console.some((l) => /cloud-init/i.test(l)) || console.some((l) => /Cloud-init v\. \S+ finished/.test(l));
 }
 
 export function explain(last: ProbeResult | undefined, run: Pick<GuestRun, 'recentConsole'>, target: SshTarget): { reason: FailureReason; message: string } {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { access, link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { spawn as nodeSpawn } from 'node:child_process';
 import { join } from 'node:path';
 import { run, spawn } from '../../src/core/run.js';
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
@@ -253,5 +254,57 @@ describe('failures end fast and leave nothing behind', () => {
     expect(out).toContain('"code":"INTERRUPTED"');
     expect(await stillThere(domains)).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
+  });
+
+  /** Starts `kiln build --json` as its own process group; resolves once the guest is installing. */
+  async function buildUntilInstalling(ks: string, extra: string[] = []) {
+    const cli = join(PROJECT_ROOT, 'dist/src/cli/main.js');
+    const child = nodeSpawn(process.execPath, [cli, ...buildArgs('x86_64', ['--kickstart', ks, '--json', ...extra])], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('"state":"installing"')) resolve();
+      });
+      void exited.then(() => reject(new Error(`kiln build exited early:\n${out.slice(-2000)}${err}`)));
+    });
+    const domains = domainsOf(out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>));
+    const within = (ms: number) => Promise.race([exited, new Promise<string>((r) => setTimeout(() => r(`still running ${ms / 1000} s later`), ms))]);
+    return { child, domains, within, output: () => out, errors: () => err };
+  }
+
+  it('three Ctrl-C force the exit within seconds, and libvirt destroys the guest with the connection', async () => {
+    const ks = await kickstartFile('slow-pre-3.ks', ['%pre', 'sleep 100000', '%end']);
+    const run = await buildUntilInstalling(ks);
+    try {
+      for (let i = 0; i < 3; i++) process.kill(-run.child.pid!, 'SIGINT');
+      expect(await run.within(15_000)).toBe(130);
+      await expect.poll(() => stillThere(run.domains), { timeout: 15_000 }).toEqual([]);
+    } finally {
+      try {
+        process.kill(-run.child.pid!, 'SIGKILL');
+      } catch {}
+    }
+  });
+
+  it('output piped into a command that stops reading (| head): the build stops, cleans up and exits quietly', async () => {
+    const before = await storeLeftovers();
+    const ks = await kickstartFile('slow-pre-head.ks', ['%pre', 'sleep 100000', '%end']);
+    const run = await buildUntilInstalling(ks, ['-v']);
+    try {
+      // What head does after its 40 lines: close its end of the pipe.
+      run.child.stdout.destroy();
+      expect(await run.within(60_000)).toBe(141);
+      expect(run.errors()).not.toMatch(/EPIPE|at .*\.js:\d+/);
+      expect(await stillThere(run.domains)).toEqual([]);
+      expect(await storeLeftovers()).toEqual(before);
+    } finally {
+      try {
+        process.kill(-run.child.pid!, 'SIGKILL');
+      } catch {}
+    }
   });
 });

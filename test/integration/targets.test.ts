@@ -1,9 +1,10 @@
 /**
  * Every target from one real base image (x86_64, installed by kiln from the Anaconda test double;
  * a copy with the per-machine state a booted system leaves planted), checked by independent
- * tools: qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and QEMU
- * booting the openstack qcow2 and the raw from raw-tar-xz to a login prompt (i686:
- * targets-boot.test.ts).
+ * tools: qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and
+ * `kiln test` booting the openstack qcow2 (NoCloud) and the ec2 raw (emulated metadata service)
+ * with every check (i686: drop.test.ts; raw.tar.xz, appliance and failures:
+ * boot-test.test.ts).
  * Built once in beforeAll (two libguestfs launches: ec2 prep and the shared cloud prep), reused by
  * every assertion.
  */
@@ -22,7 +23,7 @@ import type { BaseImage } from '../../src/store/store.js';
 import { baseImageFor } from './fixtures/base-image.js';
 import { livedInBase, PLANTED } from '../targets/fixtures/fixture-store.js';
 import { readGuestFiles, type GuestView } from '../targets/fixtures/guest-files.js';
-import { bootToLogin } from '../targets/fixtures/boot.js';
+import { kilnTest, notPassed } from './fixtures/kiln-test.js';
 
 let work: string;
 let out: string;
@@ -163,15 +164,22 @@ describe(`targets from a real base image`, () => {
     expect((cloud.get('/etc/ssh/sshd_config') as string).split('\n')[0]).not.toBe('PasswordAuthentication no');
   });
 
-  it.each([
-    ['the openstack qcow2', () => ({ disk: path('openstack'), format: 'qcow2' as const })],
-    ['disk.raw from the raw-tar-xz', () => ({ disk: join(work, 'disk.raw'), format: 'raw' as const })],
-  ])('%s boots to a login prompt on the serial console', async (_name, which) => {
-    const { disk, format } = which();
-    const boot = await bootToLogin({ disk, format, arch: 'x86_64' });
-    expect(boot.console).toMatch(/login:\s*$/m);
-    // Prep removed the SSH host keys; the guest made new ones and sshd started.
-    expect(boot.console).not.toMatch(/Failed to start.*(ssh|OpenBSD Secure Shell)/);
+  it('kiln test: the openstack qcow2 (NoCloud, disk grown) and the ec2 raw (emulated metadata service) pass every check', async () => {
+    const test = await kilnTest([path('openstack'), path('ec2')], ['--grow', '1G', '--report', join(work, 'test-report')]);
+    expect(test.code, notPassed(test)).toBe(0);
+    const openstack = test.statuses[file('openstack').file]!;
+    const ec2Checks = test.statuses[file('ec2').file]!;
+    for (const checks of [openstack, ec2Checks]) {
+      // The lived-in base planted a lease, a net rule and logs: prep removed them, the guest shows none.
+      for (const name of ['boot (bios)', 'cloud-init', 'hostname from metadata', 'machine-id made on this boot', 'ssh host keys made on this boot', 'no build leftovers', 'root file system grown']) {
+        expect(checks[name], name).toBe('pass');
+      }
+    }
+    expect(openstack['datasource NoCloud']).toBe('pass');
+    expect(ec2Checks).toMatchObject({ 'datasource Ec2': 'pass', 'key from the metadata service': 'pass', 'root password locked': 'pass' });
+    const report = test.report!.images[0]!;
+    for (const f of ['console.log', 'cloud-init.log', 'domain.xml', 'report.json']) await stat(join(report.dir, f));
+    expect(report.loginSeconds).toBeGreaterThan(0);
   });
 
   it('a second run reuses every output without preparing anything', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GuestMachine, type MonitorOptions } from '../../src/pipeline/guest-machine.js';
 import { ANACONDA_FAILURE_PATTERNS } from '../../src/installers/anaconda/log-patterns.js';
 import { MANIFEST_END } from '../../src/installers/anaconda/manifest.js';
+import { bootMonitor } from '../../src/testing/boot-watch.js';
 
 const options: MonitorOptions = {
   stallTimeoutS: 20,
@@ -118,5 +119,43 @@ describe('GuestMachine', () => {
     m.boot(0);
     m.feed({ kind: 'tick', at: 1e9 });
     expect(m.feed({ kind: 'line', at: 1e9, stream: 'log', line: 'x' })).toEqual([]);
+  });
+});
+
+describe('GuestMachine in boot-test mode', () => {
+  const boot = (): GuestMachine => new GuestMachine(bootMonitor({ timeoutS: 600, kernelDeadlineS: 60 }));
+  const line = (m: GuestMachine, at: number, text: string) => m.feed({ kind: 'line', at, stream: 'console', line: text });
+
+  it('goes booting → kernel → running → ready → passed, and never back', () => {
+    const m = boot();
+    const states = [m.boot(0), line(m, 1, '[    0.000000] Linux version 6.1.0-40-amd64'), line(m, 2, 'host login: '), m.feed({ kind: 'ready', at: 3 })].flat().map((t) => t.to);
+    expect(states).toEqual(['booting', 'kernel', 'running', 'ready']);
+    // A second login prompt after the login must not move the guest back.
+    expect(line(m, 4, 'host login: ')).toEqual([]);
+    expect(m.feed({ kind: 'passed', at: 5 }).map((t) => t.to)).toEqual(['passed']);
+  });
+
+  it('SeaBIOS saying there is nothing to boot fails at once as no-bootloader', () => {
+    const m = boot();
+    m.boot(0);
+    line(m, 1, 'No bootable device.');
+    expect(m.failure).toMatchObject({ reason: 'no-bootloader' });
+  });
+
+  it('no kernel within the deadline is no-bootloader too', () => {
+    const m = boot();
+    m.boot(0);
+    m.feed({ kind: 'tick', at: 59_000 });
+    expect(m.state).toBe('booting');
+    m.feed({ kind: 'tick', at: 60_000 });
+    expect(m.failure).toMatchObject({ reason: 'no-bootloader', message: expect.stringContaining('no kernel started within 60 s') });
+  });
+
+  it('a guest that stops during the test has failed', () => {
+    const m = boot();
+    m.boot(0);
+    line(m, 1, '[    0.1] Linux version 6.1');
+    m.feed({ kind: 'domain-stopped', at: 2, detail: 'crashed' });
+    expect(m.failure).toMatchObject({ reason: 'stopped', message: expect.stringContaining('crashed') });
   });
 });

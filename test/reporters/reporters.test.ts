@@ -52,9 +52,37 @@ describe('reporters', () => {
     events.forEach((e) => r.event(e));
     r.close();
     const text = c.text();
-    expect(text).toContain('\r\x1b[2K');
+    // Redrawn in place: back to the line's start and erased (\r ESC[J), never a new line per update.
+    expect(text.match(/\r\x1b\[J/g)!.length).toBeGreaterThan(3);
     expect(text).toContain('install | 10:00:00,000 INFO anaconda: Installing');
     expect(text).toContain('✓ install in 1m01s');
-    expect(text.endsWith('\r\x1b[2K')).toBe(true);
+    expect(text.endsWith('\r\x1b[J')).toBe(true);
+  });
+
+  it('tty: a drop shows one live line per image and arch, failures printed above it', () => {
+    const c = capture(true);
+    c.out.columns = 100;
+    let t = 0;
+    const r = pickReporter(undefined, { out: c.out, verbose: false, now: () => (t += 1000) });
+    r.event({ type: 'step', row: 'Fedora-Cloud-Base x86_64', step: 'install', state: 'running' });
+    r.event({ type: 'step', row: 'Fedora-Cloud-Base i386', step: 'install', state: 'running' });
+    r.event({ type: 'step', row: 'Fedora-Cloud-Base x86_64', step: 'install', state: 'done' });
+    r.event({ type: 'step', row: 'Fedora-Cloud-Base x86_64', step: 'targets', state: 'running' });
+    r.event({ type: 'step', row: 'Fedora-Cloud-Base i386', step: 'install', state: 'failed', detail: 'installer error' });
+    r.close();
+    const text = c.text();
+    expect(text).toMatch(/Fedora-Cloud-Base x86_64  install ✓ targets ▶ test · publish · \| targets \d+\.\ds/);
+    expect(text).toContain('✗ Fedora-Cloud-Base i386: install: installer error\n');
+    // The two-line table is redrawn by moving the cursor up over it.
+    expect(text).toContain('\x1b[1A');
+  });
+
+  it('plain: events of a drop carry their image and arch', () => {
+    const c = capture(false);
+    const r = pickReporter(undefined, { out: c.out, verbose: false, now: () => 0 });
+    r.event({ type: 'phase', phase: 'prep:cloud', state: 'start', scope: 'Fedora-Cloud-Base i386' });
+    r.event({ type: 'step', row: 'Fedora-Cloud-Base i386', step: 'targets', state: 'done' });
+    r.close();
+    expect(c.text()).toBe('[Fedora-Cloud-Base i386] ==> prep:cloud\nFedora-Cloud-Base i386: targets done\n');
   });
 });

@@ -133,6 +133,20 @@ describe('kickstart and template inputs', () => {
     });
   });
 
+  it('an empty kickstart fails before anything boots: it says what an unattended install lacks', async () => {
+    const file = join(tmp, 'empty.ks');
+    await writeFile(file, '#version=F38\n');
+    const error = await resolveImageSpec({ kickstart: file, cwd: tmp, emit: quiet() }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'KS_INVALID',
+      message: 'unattended install: no partitioning: an unattended install stops at the storage screen; add autopart, or part/logvol/btrfs commands with a / mount point (and 1 more error)',
+      details: [
+        `${file}: unattended install: no partitioning: an unattended install stops at the storage screen; add autopart, or part/logvol/btrfs commands with a / mount point`,
+        `${file}: unattended install: no rootpw and no unlocked user in the wheel group: an unattended install stops at the root password screen; add rootpw (or rootpw --lock with a wheel user)`,
+      ],
+    });
+  });
+
   it('a broken TDL is TDL_INVALID with the element line', async () => {
     const file = join(tmp, 'bad.tdl');
     await writeFile(file, '<template>\n  <name>x</name>\n  <os><name>Fedora</name><version>30</version><arch>sparc</arch><install type="url"><url>http://x/</url></install></os>\n</template>\n');
@@ -146,7 +160,7 @@ describe('kickstart and template inputs', () => {
     [{}, 'USAGE'],
     [{ kickstart: 'k.ks', arch: 'sparc' }, 'USAGE'],
     [{ kickstart: 'missing.ks' }, 'INPUT_READ'],
-    [{ kickstart: 'kickstarts/rhel6-minimal.ks', syntax: 'F12' }, 'USAGE'],
+    [{ kickstart: 'kickstarts/rhel6-minimal.ks', syntax: 'F2' }, 'USAGE'],
   ])('%j → %s', async (input, code) => {
     await expect(resolveImageSpec({ ...input, cwd: FIXTURES, emit: quiet() })).rejects.toMatchObject({ code });
   });

@@ -63,6 +63,8 @@ export const testCommand = defineCommand<TestFlags>({
   examples: [
     'kiln test out/Fedora-Cloud-Base-19-Demo.x86_64.qcow2',
     'kiln test out/Fedora-Cloud-Base-19-Demo.x86_64.raw --as ec2',
+    'kiln test out/Fedora-Cloud-Base-19-Demo.x86_64.appliance.tar',
+    'kiln test /srv/composes/Fedora-Cloud-19-20261125.0                # every image of a drop',
     'kiln test image.qcow2 --junit report.xml --keep-on-failure --grow 2G',
   ],
   helpText: [

@@ -1,4 +1,5 @@
 /** Findings about a kickstart (or TDL) with file and line, and the "did you mean" helper. */
+import type { OptionSpec } from './syntax/types.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -9,9 +10,15 @@ export interface Diagnostic {
   message: string;
 }
 
-/** `cloud.ks:12: part: unknown option --sise (did you mean --size?)`; warnings say so. */
+/** At most this many findings are listed; then validation stops and says how much it left out. */
+export const MAX_DIAGNOSTICS = 100;
+
+/**
+ * `cloud.ks:12: part: unknown option --sise (did you mean --size?)`; warnings say so. Line 0 is
+ * about the whole file (`cloud.ks: warning: …`).
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+  return `${d.file}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
 }
 
 export function errorsOf(list: Diagnostic[]): Diagnostic[] {
@@ -22,11 +29,15 @@ export function warningsOf(list: Diagnostic[]): Diagnostic[] {
   return list.filter((d) => d.severity === 'warning');
 }
 
-/** Sorts by file order of appearance, then line, keeping errors and warnings interleaved. */
+/**
+ * Sorts by file order of appearance, then line, keeping errors and warnings interleaved; what is
+ * about a whole file (line 0) comes after its lines.
+ */
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   const fileOrder = new Map<string, number>();
   for (const d of list) if (!fileOrder.has(d.file)) fileOrder.set(d.file, fileOrder.size);
-  return [...list].sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line);
+  const line = (d: Diagnostic) => (d.line > 0 ? d.line : Infinity);
+  return [...list].sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || line(a) - line(b) || 0);
 }
 
 function distance(a: string, b: string): number {
@@ -64,4 +75,13 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
 export function didYouMean(word: string, candidates: Iterable<string>): string {
   const s = suggest(word, candidates);
   return s ? ` (did you mean ${s}?)` : '';
+}
+
+/**
+ * A value as it may appear in a message, quoted: a secret (password, passphrase, key) is never
+ * shown, and the credentials of a URL (http://user:password@host/) are dropped.
+ */
+export function shown(o: Pick<OptionSpec, 'secret'> | undefined, value: string): string {
+  if (o?.secret) return '(hidden)';
+  return `'${value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1')}'`;
 }

@@ -60,6 +60,8 @@ export interface SectionNode {
   body: BodyLine[];
   /** The original %end line, or null when the section was not closed. */
   end: string | null;
+  /** For a section without %end: the line where the next section starts (or past the end of the file). */
+  openUntil?: { line: number; next?: string };
   loc: Loc;
 }
 
@@ -73,6 +75,8 @@ export interface KickstartDocument {
   eol: '\n' | '\r\n';
   /** Whether the text ended with a line ending. */
   finalNewline: boolean;
+  /** Reading stopped early (too many lines no version accepts): the rest of the file is missing. */
+  truncated?: boolean;
 }
 
 /** Words back to a line; `--opt=value` quotes only the value (`--append="a b"`), as people write it. */

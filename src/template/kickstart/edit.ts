@@ -5,7 +5,8 @@
  */
 import type { CommandNode, KickstartDocument, KsNode, Loc, SectionNode } from './document.js';
 import { parseKickstart } from './parse.js';
-import { lookupCommand } from './syntax/index.js';
+import { scanArgs } from './scan.js';
+import { commandOptions, lookupCommand } from './syntax/index.js';
 import type { CommandSpec } from './syntax/types.js';
 import { quoteWord } from './tokenize.js';
 
@@ -36,34 +37,35 @@ interface Span {
   count: number;
 }
 
+/** The options and positional words of a command line, read as pykickstart reads them (scan.ts). */
 function optionSpans(node: CommandNode): { spans: Span[]; positionals: number[] } {
   const spec: CommandSpec | undefined = lookupCommand(node.name);
+  if (!spec || spec.freeform) return { spans: [], positionals: node.args.map((_, i) => i) };
   const spans: Span[] = [];
   const positionals: number[] = [];
-  const a = node.args;
-  for (let i = 0; i < a.length; i++) {
-    const w = a[i]!;
-    if (!w.startsWith('--') || spec?.freeform) {
-      positionals.push(i);
-      continue;
-    }
-    const eq = w.indexOf('=');
-    const written = eq >= 0 ? w.slice(0, eq) : w;
-    const o = spec?.options.find((x) => x.names.includes(written));
-    const name = o?.names[0] ?? written;
-    if (eq >= 0) spans.push({ name, value: w.slice(eq + 1), index: i, count: 1 });
-    else if (o?.type === 'flag' || o?.type === 'optional' || a[i + 1] === undefined || a[i + 1]!.startsWith('--') || (!o && spec)) {
-      spans.push({ name, value: true, index: i, count: 1 });
-    } else {
-      spans.push({ name, value: a[i + 1]!, index: i, count: 2 });
-      i++;
+  for (const item of scanArgs(node.args, commandOptions(node.name))) {
+    switch (item.kind) {
+      case 'positional':
+        positionals.push(item.index);
+        break;
+      case 'option':
+        spans.push({ name: item.option.names[0]!, value: item.value, index: item.index, count: item.count });
+        break;
+      case 'missing-value':
+        spans.push({ name: item.option.names[0]!, value: true, index: item.index, count: 1 });
+        break;
+      default: {
+        const w = item.written;
+        const eq = w.indexOf('=');
+        spans.push({ name: eq >= 0 ? w.slice(0, eq) : w, value: eq >= 0 ? w.slice(eq + 1) : true, index: item.index, count: 1 });
+      }
     }
   }
   return { spans, positionals };
 }
 
 function canonical(node: CommandNode, option: string): string {
-  return lookupCommand(node.name)?.options.find((o) => o.names.includes(option))?.names[0] ?? option;
+  return commandOptions(node.name).find((o) => o.names.includes(option))?.names[0] ?? option;
 }
 
 /** An option's value (true for a flag), or undefined when absent. The last occurrence counts. */
@@ -199,7 +201,7 @@ export function mapUrls(doc: KickstartDocument, fn: (url: string, site: UrlSite)
     if (node.kind !== 'command') return;
     const spec = lookupCommand(node.name);
     if (!spec) return;
-    const urlOptions = new Set(spec.options.filter((o) => o.url).map((o) => o.names[0]!));
+    const urlOptions = new Set(commandOptions(node.name).filter((o) => o.url).map((o) => o.names[0]!));
     const { spans, positionals } = optionSpans(node);
     for (const s of spans) {
       if (!urlOptions.has(s.name) || s.value === true) continue;

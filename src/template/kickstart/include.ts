@@ -35,11 +35,21 @@ interface Origin {
 }
 
 const URL_RE = /^https?:\/\//i;
-/** Paths a %pre script typically writes for a later %include; missing on the host is expected. */
-const RUNTIME_DIRS = /^\/(tmp|run|dev\/shm)\//;
+/**
+ * Paths that exist only inside the installer at install time: what a %pre script writes for a
+ * later %include (/tmp, /run, /dev/shm), the mounted install medium (/run/install, /mnt), and the
+ * installer's own files (/usr/share/anaconda, /etc/anaconda). Missing on this host is expected.
+ */
+const INSTALLER_PATHS = /^\/(tmp|run|dev\/shm|mnt|usr\/share\/anaconda|etc\/anaconda)\//;
 
+/** A URL without its credentials (user:password@), for messages. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^(https?:\/\/)[^/@\s]+@/i, '$1');
+}
+
+/** A path relative to cwd when under it; a URL without its credentials. */
 function display(id: string, cwd: string): string {
-  if (URL_RE.test(id)) return id;
+  if (URL_RE.test(id)) return withoutCredentials(id);
   const rel = relative(cwd, id);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : id;
 }
@@ -60,6 +70,8 @@ async function readSource(origin: Origin, opts: LoadOptions): Promise<string> {
 
 class Flattener {
   readonly diagnostics: Diagnostic[] = [];
+  /** An included file was not read to its end (too many lines no version accepts). */
+  truncated = false;
   constructor(
     private readonly opts: LoadOptions,
     private readonly hasPre: boolean,
@@ -82,10 +94,11 @@ class Flattener {
       return { origin, text: await readSource(origin, this.opts), file };
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && (RUNTIME_DIRS.test(node.target) || (isAbsolute(node.target) && this.hasPre))) {
-        this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (written by %pre at install time?); left unresolved`);
+      if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && (INSTALLER_PATHS.test(node.target) || (isAbsolute(node.target) && this.hasPre))) {
+        const why = /^\/(usr\/share|etc)\/anaconda\//.test(node.target) ? 'a file of the installer itself' : /^\/(run\/install|mnt)\//.test(node.target) ? 'on the install medium' : 'written by %pre at install time?';
+        this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (${why}); left unresolved, its commands are not checked`);
       } else {
-        this.report('error', node.loc, `${node.directive} ${node.target}: cannot read ${file}: ${why}`);
+        this.report('error', node.loc, `${node.directive} ${withoutCredentials(node.target)}: cannot read ${file}: ${why}`);
       }
       return undefined;
     }
@@ -99,7 +112,8 @@ class Flattener {
       } else if (node.kind === 'section') {
         out.push({ ...node, body: await this.expandBody(node.body, from, stack) });
       } else {
-        out.push({ ...node });
+        // Shared with the parsed document, not copied: whoever edits a document clones it first.
+        out.push(node);
       }
     }
     return out;
@@ -111,6 +125,7 @@ class Flattener {
     if (!got) return [node];
     const parsed = parseKickstart(got.text, got.file);
     this.diagnostics.push(...parsed.diagnostics);
+    if (parsed.doc.truncated) this.truncated = true;
     return this.expandNodes(parsed.doc.nodes, got.origin, [...stack, got.origin.id]);
   }
 
@@ -143,7 +158,8 @@ export async function flattenDocument(doc: KickstartDocument, originId: string, 
   const hasPre = doc.nodes.some((n) => n.kind === 'section' && (n.name === '%pre' || n.name === '%pre-install'));
   const f = new Flattener(opts, hasPre);
   const nodes = await f.expandNodes(doc.nodes, origin, [originId]);
-  return { flat: { ...doc, nodes }, diagnostics: f.diagnostics };
+  const truncated = doc.truncated || f.truncated;
+  return { flat: { ...doc, nodes, ...(truncated ? { truncated } : {}) }, diagnostics: f.diagnostics };
 }
 
 /** Loads kickstart text that came from `originId` (a path for relative includes, or a URL). */
@@ -161,7 +177,7 @@ export async function loadKickstartFile(path: string, opts: LoadOptions): Promis
     text = await readSource(origin, opts);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new KilnError('KS_READ', `cannot read kickstart ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
+    throw new KilnError('KS_READ', `cannot read kickstart ${withoutCredentials(path)}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, {
       fault: 'user',
       cause: error,
       source: { file: path },

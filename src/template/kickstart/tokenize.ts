@@ -21,7 +21,14 @@ export interface TokenizeResult {
 
 const WHITESPACE = ' \t\r\n\f\v';
 
+/** A line with none of shlex's special characters splits at whitespace alone. */
+const PLAIN = /^[^'"\\#]*$/;
+
 export function tokenize(line: string, comments = true): TokenizeResult {
+  if (PLAIN.test(line)) {
+    const trimmed = line.trim();
+    return { words: trimmed === '' ? [] : trimmed.split(/[ \t\r\n\f\v]+/) };
+  }
   const words: string[] = [];
   let word = '';
   let inWord = false; // shlex keeps an empty quoted word ('' or "") as a word
@@ -54,7 +61,8 @@ export function tokenize(line: string, comments = true): TokenizeResult {
     }
     if (comments && ch === '#') {
       if (inWord) {
-        result.warning = `'#' after '${word}' starts a comment; quote the value if '#' belongs to it`;
+        // The word is not quoted back: it may be a password (`rootpw --plaintext abc#123`).
+        result.warning = `a '#' right after a word (column ${i + 1}) starts a comment and cuts the word there; quote the value if '#' belongs to it`;
         words.push(word);
         word = '';
         inWord = false;

@@ -1,16 +1,19 @@
 /**
- * Validates a (flattened) kickstart document for one syntax version, as pykickstart and
- * Anaconda would: unknown, removed and deprecated commands, options and their values, section
- * headers, %packages lines, then the checks across commands (conflicts.ts).
+ * Validates a (flattened) kickstart document for one syntax version, as pykickstart does when
+ * Anaconda reads it: unknown, removed and deprecated commands, options and their values, section
+ * headers and bodies, then the checks across commands (conflicts.ts) and what an unattended
+ * install needs (unattended.ts). Findings are bounded: after `limit` of them validation stops
+ * and says how much it did not check.
  */
 import { availabilityMessage, parseArgs } from './args.js';
-import { checkConflicts } from './conflicts.js';
+import { checkConflicts, type SeenCommand } from './conflicts.js';
 import type { CommandNode, KickstartDocument, SectionNode } from './document.js';
-import { didYouMean, sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { ALL_COMMANDS, lookupCommand, lookupSection, sectionAsCommand } from './syntax/index.js';
-import type { CommandSpec, ParsedCommand } from './syntax/types.js';
-import { tokenize } from './tokenize.js';
-import { reached, type SyntaxVersion } from './versions.js';
+import { didYouMean, MAX_DIAGNOSTICS, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { checkSection } from './sections.js';
+import { ALL_COMMANDS, commandFamily, lookupCommand, specAvailable } from './syntax/index.js';
+import type { ParsedCommand } from './syntax/types.js';
+import { checkUnattended } from './unattended.js';
+import type { SyntaxVersion } from './versions.js';
 
 export interface ValidationResult {
   diagnostics: Diagnostic[];
@@ -18,29 +21,39 @@ export interface ValidationResult {
   commands: ParsedCommand[];
 }
 
-/** Whether a command exists in this version (introduced and not removed). */
-function commandAvailable(spec: CommandSpec, v: SyntaxVersion): boolean {
-  return (!spec.since || reached(spec.since, v)) && !reached(spec.removed, v);
+export interface ValidateOptions {
+  /** Stop after this many findings (default MAX_DIAGNOSTICS) and report how much was left unchecked. */
+  limit?: number;
+  /**
+   * The kickstart is the whole of an unattended install (`kiln build`): what Anaconda would stop
+   * for is an error, not a warning. `rootPasswordGiven`: kiln adds the root password itself.
+   */
+  unattended?: { rootPasswordGiven?: boolean };
 }
 
 export function availableCommandNames(v: SyntaxVersion): string[] {
-  return ALL_COMMANDS.filter((s) => commandAvailable(s, v)).flatMap((s) => s.names);
+  return [...new Set(ALL_COMMANDS.filter((s) => specAvailable(s, v)).flatMap((s) => s.names))];
 }
 
-function validateCommand(node: CommandNode, v: SyntaxVersion, out: Diagnostic[]): ParsedCommand | undefined {
+function validateCommand(node: CommandNode, v: SyntaxVersion, out: Diagnostic[], seen: SeenCommand[]): ParsedCommand | undefined {
   const at = (severity: Diagnostic['severity'], message: string) => out.push({ severity, file: node.loc.file, line: node.loc.line, message });
-  const spec = lookupCommand(node.name);
+  const spec = lookupCommand(node.name, v);
   if (!spec) {
     at('error', `unknown command ${node.name}${didYouMean(node.name, availableCommandNames(v))}`);
     return undefined;
   }
   const avail = availabilityMessage(node.name, 'the command', spec, v);
-  if (avail) {
-    at(avail.severity, avail.message);
-    // pykickstart ignores a deprecated command's arguments; a missing or removed one stops here.
-    if (avail.severity === 'error' || (spec.deprecated && reached(spec.deprecated, v))) return undefined;
+  if (avail?.severity === 'error') {
+    at('error', avail.message);
+    return undefined;
   }
-  const { parsed, messages } = parseArgs(node.name, node.args, spec, v, node.loc);
+  seen.push({ spec, file: node.loc.file, line: node.loc.line, name: node.name });
+  if (avail) {
+    // pykickstart ignores a deprecated command's arguments and only warns.
+    at('warning', avail.message);
+    return undefined;
+  }
+  const { parsed, messages } = parseArgs(node.name, node.args, spec, v, node.loc, commandFamily(node.name));
   for (const m of messages) at(m.severity, m.message);
   if (messages.some((m) => m.severity === 'error')) return parsed;
   for (const m of spec.check?.(parsed, { version: v }) ?? []) {
@@ -48,43 +61,6 @@ function validateCommand(node: CommandNode, v: SyntaxVersion, out: Diagnostic[])
     else at('warning', m.warning);
   }
   return parsed;
-}
-
-function validatePackagesBody(section: SectionNode, out: Diagnostic[]): void {
-  for (const line of section.body) {
-    const t = line.text.trim();
-    if (t === '' || t.startsWith('#')) continue;
-    const err = (message: string) => out.push({ severity: 'error', file: line.loc.file, line: line.loc.line, message });
-    if (t.startsWith('%')) {
-      if (!t.startsWith('%include')) err(`%packages: '${t}' is not a package, group or %include`);
-      continue;
-    }
-    const words = t.split(/\s+/);
-    const isGroup = /^-?@/.test(words[0]!);
-    const flags = words.filter((w) => w.startsWith('--'));
-    if (flags.length && !isGroup) err(`%packages: options like ${flags[0]} apply only to @groups`);
-    if (flags.includes('--nodefaults') && flags.includes('--optional')) err('%packages: a group cannot take both --nodefaults and --optional');
-    for (const f of flags) if (!['--nodefaults', '--optional'].includes(f)) err(`%packages: unknown group option ${f}${didYouMean(f, ['--nodefaults', '--optional'])}`);
-    if (t === '@' || t === '-' || t === '@^') err(`%packages: '${t}' names nothing`);
-  }
-}
-
-function validateSection(section: SectionNode, v: SyntaxVersion, out: Diagnostic[]): void {
-  const spec = lookupSection(section.name);
-  if (!spec) return; // reported by the parser
-  const headerWords = section.header !== undefined ? tokenize(section.header).words.slice(1) : section.args;
-  const { parsed, messages } = parseArgs(section.name, headerWords, sectionAsCommand(spec), v, section.loc);
-  for (const m of messages) out.push({ severity: m.severity, file: section.loc.file, line: section.loc.line, message: m.message });
-  if (spec.kind === 'packages') validatePackagesBody(section, out);
-  if (spec.kind === 'script') {
-    const interp = parsed.options.get('--interpreter');
-    if (typeof interp === 'string' && !interp.startsWith('/')) {
-      out.push({ severity: 'warning', file: section.loc.file, line: section.loc.line, message: `${section.name}: --interpreter should be an absolute path, not '${interp}'` });
-    }
-  }
-  if (spec.kind === 'opaque' && section.name === '%addon' && headerWords.length === 0) {
-    out.push({ severity: 'error', file: section.loc.file, line: section.loc.line, message: '%addon: the add-on name is required (e.g. %addon com_redhat_kdump)' });
-  }
 }
 
 /** The syntax a kickstart declares in a `#version=F19` comment (as pykickstart writes), if any. */
@@ -97,21 +73,50 @@ export function declaredSyntax(doc: KickstartDocument): string | undefined {
   return undefined;
 }
 
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Validates every node; include nodes left in the document are skipped (flatten reports them). */
-export function validateKickstart(doc: KickstartDocument, version: SyntaxVersion): ValidationResult {
+export function validateKickstart(doc: KickstartDocument, version: SyntaxVersion, options: ValidateOptions = {}): ValidationResult {
+  const limit = options.limit ?? MAX_DIAGNOSTICS;
   const diagnostics: Diagnostic[] = [];
   const commands: ParsedCommand[] = [];
   const sections: SectionNode[] = [];
-  for (const node of doc.nodes) {
+  const seen: SeenCommand[] = [];
+  const nodes = doc.nodes.filter((n) => n.kind === 'command' || n.kind === 'section');
+  let checked = 0;
+  for (const node of nodes) {
+    if (diagnostics.length >= limit) break;
+    checked++;
     if (node.kind === 'command') {
-      const parsed = validateCommand(node, version, diagnostics);
+      const parsed = validateCommand(node, version, diagnostics, seen);
       if (parsed) commands.push(parsed);
     } else if (node.kind === 'section') {
       sections.push(node);
-      validateSection(node, version, diagnostics);
+      checkSection(node, version, diagnostics);
     }
   }
-  diagnostics.push(...checkConflicts({ commands, sections }));
-  return { diagnostics: sortDiagnostics(diagnostics), commands };
+  // Checks across the whole document mean nothing when part of it was not read or not checked.
+  if (checked === nodes.length && !doc.truncated) {
+    const unresolved = doc.nodes.some((n) => n.kind === 'include');
+    diagnostics.push(...checkConflicts({ commands, sections, seen, version, unresolved }));
+    const rootPasswordGiven = options.unattended?.rootPasswordGiven;
+    diagnostics.push(...checkUnattended({ commands, sections, version, unresolved, file: doc.file, rootPasswordGiven }, options.unattended !== undefined));
+  }
+  const sorted = sortDiagnostics(diagnostics);
+  if (sorted.length <= limit && checked === nodes.length) return { diagnostics: sorted, commands };
+  const shown = sorted.slice(0, limit);
+  const left = nodes.length - checked;
+  const last = nodes[checked - 1] ?? nodes[0];
+  const more = sorted.length - shown.length;
+  const parts = [more ? `${plural(more, 'more finding')} not shown` : '', left ? `${left.toLocaleString('en-US')} more commands and sections not checked` : ''].filter(Boolean);
+  shown.push({
+    severity: shown.some((d) => d.severity === 'error') ? 'error' : 'warning',
+    file: last?.loc.file ?? doc.file,
+    line: last?.loc.line ?? 0,
+    message: `validation stopped after ${plural(limit, 'finding')}: ${parts.join('; ')}`,
+  });
+  return { diagnostics: shown, commands };
 }
 

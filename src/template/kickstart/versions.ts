@@ -1,11 +1,13 @@
 /**
- * Kickstart syntax versions kiln knows (Fedora 19 → 46, RHEL/CentOS 6 → 9) and the thresholds the
- * command tables use to say when a command or option appeared, was deprecated or was removed.
+ * Kickstart syntax versions kiln knows — every handler pykickstart has: Fedora Core 3 → Fedora 45
+ * (FC3…FC6, then F7…F45) and RHEL/CentOS 3 → 11 — and the thresholds the command tables use to say
+ * when a command or option appeared, was deprecated or was removed.
  *
- * pykickstart orders all its versions on one line: each RHEL release sits between the Fedora
- * releases it branched from (RHEL 7 between F21 and F22, RHEL 8 after F29, RHEL 9 after F34). A
- * threshold written as a Fedora release therefore implies the first RHEL release after it; where
- * RHEL backported something earlier (or never got it) the table says so explicitly.
+ * pykickstart orders all its versions on one line: each RHEL release sits after the Fedora
+ * release its handler is built from (RHEL 5 after FC6, RHEL 6 after F13, RHEL 7 after F21, RHEL 8
+ * after F29, RHEL 9 after F34, RHEL 10 after F40). A threshold written as a Fedora release
+ * therefore implies the first RHEL release after it; where RHEL backported something earlier (or
+ * never got it) the table says so explicitly.
  */
 import { usageError } from '../../core/errors.js';
 
@@ -18,16 +20,21 @@ export interface SyntaxVersion {
   name: string;
 }
 
-export const FEDORA_MIN = 19;
-export const FEDORA_MAX = 46;
-export const RHEL_MIN = 6;
-export const RHEL_MAX = 9;
+export const FEDORA_MIN = 3;
+export const FEDORA_MAX = 45;
+export const RHEL_MIN = 3;
+export const RHEL_MAX = 11;
 
-/** Where each RHEL release sits on pykickstart's line of versions (between two Fedora releases). */
-const RHEL_ORDINAL: Record<number, number> = { 6: 13.5, 7: 21.5, 8: 29.5, 9: 34.5 };
+/** Where each RHEL release sits on the line of versions (after the Fedora release it is built from). */
+const RHEL_ORDINAL: Record<number, number> = { 3: 2.5, 4: 3.5, 5: 6.5, 6: 13.5, 7: 21.5, 8: 29.5, 9: 34.5, 10: 40.5, 11: 45.5 };
+
+/** pykickstart's name of a Fedora syntax: FC3…FC6 (Fedora Core), then F7 on. */
+function fedoraName(n: number): string {
+  return n < 7 ? `FC${n}` : `F${n}`;
+}
 
 export function fedora(n: number): SyntaxVersion {
-  return { family: 'F', number: n, name: `F${n}` };
+  return { family: 'F', number: n, name: fedoraName(n) };
 }
 
 export function rhel(n: number): SyntaxVersion {
@@ -43,6 +50,10 @@ export function allVersions(): SyntaxVersion[] {
 }
 
 export const NEWEST_FEDORA = fedora(FEDORA_MAX);
+
+/** The versions kiln validates, for messages. */
+export const SYNTAX_RANGE = `${fedora(FEDORA_MIN).name}…${NEWEST_FEDORA.name} and RHEL${RHEL_MIN}…RHEL${RHEL_MAX}`;
+const RANGE = SYNTAX_RANGE;
 
 export interface ResolvedVersion {
   version: SyntaxVersion;
@@ -60,15 +71,15 @@ export function resolveSyntaxVersion(text: string): ResolvedVersion {
   if (t === 'devel' || t === 'rawhide') return { version: NEWEST_FEDORA };
   const m = /^(f|fc|fedora|rhel|el|centos|rocky|alma|almalinux)?[-_ ]?(\d+)(?:\.\d+)?$/.exec(t);
   if (!m) {
-    throw usageError(`unknown kickstart syntax version '${text}'`, `Use F${FEDORA_MIN}…F${FEDORA_MAX} or RHEL${RHEL_MIN}…RHEL${RHEL_MAX}.`);
+    throw usageError(`unknown kickstart syntax version '${text}'`, `Use ${RANGE}.`);
   }
   const isRhel = m[1] !== undefined && !['f', 'fc', 'fedora'].includes(m[1]);
   const n = Number(m[2]);
   const [min, max, make] = isRhel ? [RHEL_MIN, RHEL_MAX, rhel] : [FEDORA_MIN, FEDORA_MAX, fedora];
   if (n < min) {
     throw usageError(
-      `kickstart syntax ${isRhel ? 'RHEL' : 'F'}${n} is older than kiln supports`,
-      `kiln validates F${FEDORA_MIN}…F${FEDORA_MAX} and RHEL${RHEL_MIN}…RHEL${RHEL_MAX}.`,
+      `kickstart syntax ${isRhel ? 'RHEL' : 'F'}${n} is older than any pykickstart knows`,
+      `kiln validates ${RANGE}, as pykickstart does.`,
     );
   }
   if (n > max) {
@@ -99,7 +110,7 @@ function rhelAfter(f: number): number | null {
  */
 export function at(spec: string): Threshold {
   const [fPart, rPart] = spec.split('/');
-  const fm = /^F(\d+)$/.exec(fPart ?? '');
+  const fm = /^FC?(\d+)$/.exec(fPart ?? '');
   const f = fPart === '-' ? null : fm ? Number(fm[1]) : NaN;
   if (Number.isNaN(f)) throw new Error(`bad threshold '${spec}'`);
   let r: number | null;
@@ -123,7 +134,8 @@ export function reached(t: Threshold | undefined, v: SyntaxVersion): boolean {
 /** Human name of the release where the threshold is reached for v's family, e.g. 'F23' or 'RHEL8'. */
 export function thresholdName(t: Threshold, v: SyntaxVersion): string {
   const n = v.family === 'F' ? t.f : t.rhel;
-  return n === null ? '(never)' : `${v.family}${n}`;
+  if (n === null) return '(never)';
+  return v.family === 'F' ? fedoraName(n) : `RHEL${n}`;
 }
 
 /** Maps a distribution family and release ('fedora', '19') to its syntax version. */

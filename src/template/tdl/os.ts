@@ -21,6 +21,9 @@ export function parseOsName(name: string, version: string): { family: OsFamily; 
     if (minor === undefined) return { error: `${name} <version> must be the minor release (0, 4, U4), not '${v}'` };
     return { family, release: `${m[2]}.${minor}` };
   }
+  if (/^windows/i.test(name)) {
+    return { error: `Windows TDLs are refused by design: kiln drives Linux installers (kickstart, preseed), not Windows setup with answer files and product keys` };
+  }
   return { error: `kiln installs Fedora, RHEL-N, CentOS-N and Debian guests; '${name}' is not one of them` };
 }
 

@@ -13,8 +13,10 @@ export interface AttrRule {
 export interface ElementRule {
   /** Child element → [min, max] occurrences. Absent: a text-only element. */
   children?: Record<string, [number, number]>;
+  /** At least this many children in all (Oz's oneOrMore over a choice). */
+  minChildren?: number;
   attrs?: Record<string, AttrRule>;
-  /** The text must be a boolean (true/false/yes/no, any case). */
+  /** The text, exactly as written (no blanks around it), must be true, false, yes or no in any case. */
   bool?: boolean;
 }
 
@@ -46,7 +48,7 @@ export const TDL_SCHEMA: Record<string, ElementRule> = {
     attrs: { type: { required: true, values: ['url', 'iso'] } },
     children: { url: [0, 1], iso: [0, 1], md5sum: [0, 1], sha1sum: [0, 1], sha256sum: [0, 1], extras: [0, 1] },
   },
-  'template/os/install/extras': { children: { directory: [0, MANY], file: [0, MANY] } },
+  'template/os/install/extras': { children: { directory: [0, MANY], file: [0, MANY] }, minChildren: 1 },
   'template/os/install/extras/directory': { attrs: { source: { required: true }, destination: { required: true } } },
   'template/os/install/extras/file': { attrs: { source: { required: true }, destination: { required: true } } },
   'template/os/icicle': { children: { extra_command: [1, 1] } },
@@ -61,7 +63,7 @@ export const TDL_SCHEMA: Record<string, ElementRule> = {
   'template/repositories': { children: { repository: [0, MANY] } },
   'template/repositories/repository': {
     attrs: { name: { required: true } },
-    children: { url: [1, 1], signed: [0, 1], persisted: [0, 1], sslverify: [0, 1], clientcert: [0, 1], clientkey: [0, 1], cacert: [0, 1] },
+    children: { url: [1, 1], signed: [0, 1], persisted: [0, 1], sslverify: [0, 1] },
   },
   'template/repositories/repository/signed': { bool: true },
   'template/repositories/repository/persisted': { bool: true },
@@ -69,8 +71,25 @@ export const TDL_SCHEMA: Record<string, ElementRule> = {
   'template/disk': { children: { size: [1, 1] } },
 };
 
+/**
+ * Oz's base64 (oz/tdl.rng): the text exactly as written, no blanks or line breaks; then Python's
+ * decoder must take it (TDL.py decodes it), which rejects a length that does not fit the padding.
+ */
+export function isOzBase64(text: string): boolean {
+  if (!/^[a-zA-Z0-9+/]+={0,2}$/.test(text)) return false;
+  const data = text.replace(/=+$/, '').length;
+  const pad = text.length - data;
+  return data % 4 === 0 || (data % 4 === 2 && pad >= 2) || (data % 4 === 3 && pad >= 1);
+}
+
+/** Oz's disk size, as its schema allows it: digits, at most one run of spaces, an optional unit. */
+export const DISK_SIZE = /^([0-9]*) *([kKmMgGtTpPeEzZyY]?[iI]?[bB]?)$/;
+
 export const BOOL_TRUE = ['true', 'yes'];
 export const BOOL_FALSE = ['false', 'no'];
 
-/** Oz's newest TDL schema version; a higher `<template version>` is refused (TDL.py). */
-export const TDL_SCHEMA_VERSION = 1.0;
+/** The only `<template version>` Oz's schema allows. */
+export const TDL_SCHEMA_VERSION = '1.0';
+
+/** Repository hosts Oz refuses (TDL.py compares the URL's host[:port] with these, as written). */
+export const LOCALHOST = ['localhost', '127.0.0.1', 'localhost.localdomain'];

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { KickstartDocument } from '../kickstart/document.js';
 import { addCommand, appendSection, findCommands, findSections, getOption, setCommand } from '../kickstart/edit.js';
 import { optionAvailable } from '../kickstart/args.js';
-import { lookupCommand, lookupOption } from '../kickstart/syntax/index.js';
+import { lookupCommand, specAvailable } from '../kickstart/syntax/index.js';
 import type { SyntaxVersion } from '../kickstart/versions.js';
 import type { Tdl, TdlScript } from './model.js';
 
@@ -22,9 +22,8 @@ export interface ApplyTdlOptions {
 const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function supports(command: string, option: string, v: SyntaxVersion): boolean {
-  const spec = lookupCommand(command);
-  const o = spec && lookupOption(spec, option);
-  return !!o && optionAvailable(o, v);
+  const spec = lookupCommand(command, v);
+  return !!spec && specAvailable(spec, v) && spec.options.some((o) => o.names.includes(option) && optionAvailable(o, v));
 }
 
 async function fetchContent(url: string, fetcher: typeof globalThis.fetch): Promise<Buffer> {
@@ -122,7 +121,8 @@ export async function applyTdlToKickstart(doc: KickstartDocument, tdl: Tdl, opti
     setCommand(doc, 'rootpw', ['--plaintext', tdl.os.rootpw]).loc = { file: tdl.file, line: tdl.lines['os/rootpw'] ?? 1 };
   }
   if (tdl.os.key !== undefined) {
-    if (lookupCommand('key') && v.family === 'RHEL' && v.number === 6) setCommand(doc, 'key', [tdl.os.key]);
+    const key = lookupCommand('key', v);
+    if (key && specAvailable(key, v)) setCommand(doc, 'key', [tdl.os.key]);
     else notes.push(`${at(tdl.lines['os/key'] ?? 1)}: <os/key> is ignored: ${v.name} kickstarts take no installation key`);
   }
 

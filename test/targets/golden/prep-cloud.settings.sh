@@ -3,7 +3,7 @@
 KILN_ADD='console=tty0 console=ttyS0,115200n8'
 KILN_REMOVE='console= quiet rhgb splash'
 KILN_CLOUD_CFG='# Written by kiln: the cloud-init settings of this image.
-datasource_list: [ ConfigDrive, OpenStack ]'
+datasource_list: [ NoCloud, ConfigDrive, OpenStack, None ]'
 KILN_SSH_PASSWORD_OFF='0'
 KILN_GRUB_TIMEOUT='1'
 KILN_GRUB_SERIAL='1'

@@ -75,7 +75,7 @@ describe('deriveInstallKickstart (golden files)', () => {
   it('rewrites URLs for the guest when asked, leaving the source document alone', async () => {
     const source = await flat('kiln-liveimg.ks');
     const d = deriveInstallKickstart(source, { mapUrl: (u) => u.replace('10.0.2.2:8080', '10.0.2.2:39001') });
-    expect(d.text).toContain('liveimg --url=http://10.0.2.2:39001/rootfs.tar.xz --checksum=sha256:');
+    expect(d.text).toContain('liveimg --url=http://10.0.2.2:39001/rootfs.tar.xz --checksum=5f70bf18');
     expect(JSON.stringify(source)).toContain('10.0.2.2:8080');
   });
 

@@ -71,8 +71,23 @@ describe('%include', () => {
 
   it('leaves a file a %pre script writes unresolved, with a warning', async () => {
     const loaded = await loadKickstartFile('pre.ks', { cwd: dir });
-    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual(['pre.ks:4: warning: %include /tmp/part-include: not on this host (written by %pre at install time?); left unresolved']);
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual(['pre.ks:4: warning: %include /tmp/part-include: not on this host (written by %pre at install time?); left unresolved, its commands are not checked']);
     expect(renderKickstart(loaded.flat)).toContain('%include /tmp/part-include');
+  });
+
+  it.each([
+    ['/usr/share/anaconda/interactive-defaults.ks', 'a file of the installer itself'],
+    ['/run/install/repo/ks-extra.ks', 'on the install medium'],
+    ['/mnt/install/source/extra.ks', 'on the install medium'],
+    ['/run/part-include', 'written by %pre at install time?'],
+  ])('an %%include of %s, which exists only inside the installer, is a warning even without %%pre', async (target, why) => {
+    const loaded = await loadKickstartText(`text\n%include ${target}\n`, join(dir, 'x.ks'), { cwd: dir });
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([`x.ks:2: warning: %include ${target}: not on this host (${why}); left unresolved, its commands are not checked`]);
+  });
+
+  it('an absolute path on this host that does not exist, without %pre, stays an error', async () => {
+    const loaded = await loadKickstartText('text\n%include /home/nobody/part.ks\n', join(dir, 'x.ks'), { cwd: dir });
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual(['x.ks:2: %include /home/nobody/part.ks: cannot read /home/nobody/part.ks: no such file']);
   });
 
   it('a missing top file is a KS_READ error', async () => {

@@ -1,260 +1,232 @@
 /**
- * Storage commands: partitions, LVM, RAID, btrfs, autopart, disks, bootloader. Option names and
- * the releases they appeared in follow pykickstart's commands/partition.py, logvol.py, raid.py,
- * volgroup.py, autopart.py, clearpart.py, bootloader.py and friends.
+ * Storage volumes: partitions, LVM, RAID, btrfs. Option names, value types and the releases
+ * they appeared, were deprecated or removed in follow pykickstart's commands/partition.py,
+ * logvol.py, raid.py, volgroup.py and btrfs.py, version by version (the record in
+ * test/fixtures/pykickstart/syntax.json checks every one). The checks are the ones those
+ * commands' parse() methods make, from the release they were added.
  */
-import { choice, cmd, exclusive, flag, has, int, str, value, type CheckMessage, type CommandSpec, type OptionSpec, type ParsedCommand } from './types.js';
-import { reached, at } from '../versions.js';
+import { luks, luksChecks } from './luks.js';
+import { cmd, flag, given, has, ichoice, int, since, str, value, type CheckMessage, type CommandSpec, type OptionSpec, type ParsedCommand } from './types.js';
+import type { SyntaxVersion } from '../versions.js';
 
-/** Encryption options shared by part, logvol, raid and autopart. */
-const luks: OptionSpec[] = [
-  flag('--encrypted'),
-  str('--passphrase', { secret: true }),
-  str('--escrowcert'),
-  flag('--backuppassphrase'),
-  str('--cipher'),
-  choice('--luks-version', ['luks1', 'luks2'], { since: 'F29' }),
-  str('--pbkdf', { since: 'F29' }),
-  int('--pbkdf-memory', { since: 'F29' }),
-  int('--pbkdf-time', { since: 'F29' }),
-  int('--pbkdf-iterations', { since: 'F29' }),
+
+/** Removed options that took a number before they were deprecated (pykickstart then keeps them as plain values). */
+const numberThenDeprecated = (name: string, from: string | undefined, deprecatedAt: string, removedAt: string): OptionSpec[] => [
+  int(name, { since: from, removed: deprecatedAt }),
+  str(name, { since: deprecatedAt, deprecated: deprecatedAt, removed: removedAt }),
 ];
 
-/** Filesystem options shared by part, logvol and raid. */
-const filesystem: OptionSpec[] = [
-  str(['--fstype', '--type']),
-  str('--fsoptions'),
-  str('--label'),
-  str('--fsprofile'),
-  flag('--noformat'),
-  str('--mkfsoptions', { since: 'F23' }),
-  // Removed long before F19 but still met in old kickstarts: say so instead of "unknown".
-  int('--bytes-per-inode', { deprecated: 'F9/RHEL6', removed: 'F14/-' }),
-];
-
-function fsChecks(c: ParsedCommand): CheckMessage[] {
+/** --mkfsoptions rules of part, logvol (RHEL 7 on) and raid. */
+function mkfsChecks(c: ParsedCommand): CheckMessage[] {
   const out: CheckMessage[] = [];
-  if (has(c, '--mkfsoptions') && has(c, '--noformat')) out.push(`${c.name}: --mkfsoptions with --noformat has no effect`);
-  if (has(c, '--mkfsoptions') && has(c, '--fsprofile')) out.push(`${c.name}: --mkfsoptions and --fsprofile cannot be used together`);
-  if (value(c, '--fstype') === 'tmpfs' && (has(c, '--grow') || has(c, '--maxsize'))) {
-    out.push(`${c.name}: --fstype=tmpfs cannot be used with --grow or --maxsize`);
-  }
+  if (given(c, '--mkfsoptions') && has(c, '--noformat')) out.push(`${c.name}: --mkfsoptions with --noformat has no effect`);
+  if (given(c, '--mkfsoptions') && given(c, '--fsprofile')) out.push(`${c.name}: --mkfsoptions and --fsprofile cannot be used together`);
   return out;
 }
 
-const MOUNTPOINT = /^(\/.*|swap|none|biosboot|raid\.\S+|pv\.\S+|btrfs\.\S+|stratis\.\S+|None)$/;
+/** RHEL 8 and later have no btrfs in the installer. */
+const noBtrfs = (v: SyntaxVersion) => v.family === 'RHEL' && v.number >= 8;
 
-function mountpointCheck(c: ParsedCommand): CheckMessage[] {
-  const mp = c.positionals[0];
-  if (mp !== undefined && !MOUNTPOINT.test(mp)) {
-    return [`${c.name}: '${mp}' is not a mount point (expected /path, swap, biosboot, raid.<id>, pv.<id> or btrfs.<id>)`];
-  }
-  return [];
-}
+const RAID_LEVELS_FC3 = ['RAID0', 'RAID1', 'RAID5', 'RAID6', '0', '1', '5', '6'];
+const RAID_LEVELS_F7 = [...RAID_LEVELS_FC3, 'RAID10', '10'];
+const RAID_LEVELS_F13 = [...RAID_LEVELS_F7, 'RAID4', '4'];
+const BTRFS_LEVELS = ['raid0', 'raid1', 'raid10', 'single', '0', '1', '10'];
 
-const RAID_LEVELS = ['0', '1', '4', '5', '6', '10'];
+/** The storage commands that cannot follow autopart (and that mount cannot follow), by release. */
+const manualConflicts = (v: SyntaxVersion): string[] => {
+  if (since('F20/RHEL7', v)) return ['autopart', 'mount'];
+  return v.family === 'RHEL' && v.number === 6 ? ['autopart'] : [];
+};
 
 export const storageCommands: CommandSpec[] = [
   cmd(['part', 'partition'], [
-    flag('--active'),
+    flag('--active', { deprecated: 'F29', removed: 'F34' }),
     flag('--asprimary'),
+    ...numberThenDeprecated('--start', undefined, 'F11', 'F14'),
+    ...numberThenDeprecated('--end', undefined, 'F11', 'F14'),
+    str(['--fstype', '--type']),
     flag('--grow'),
     int('--maxsize'),
+    flag('--noformat'),
     str('--onbiosdisk'),
     str(['--ondisk', '--ondrive']),
     str(['--onpart', '--usepart']),
     flag('--recommended'),
     int('--size'),
-    flag('--resize'),
-    flag('--hibernation'),
-    int('--start', { deprecated: 'F11/RHEL6', removed: 'F14/-' }),
-    int('--end', { deprecated: 'F11/RHEL6', removed: 'F14/-' }),
-    ...filesystem,
-    ...luks,
+    ...numberThenDeprecated('--bytes-per-inode', 'FC4', 'F9', 'F14'),
+    str('--fsoptions', { since: 'FC4' }),
+    str('--label', { since: 'FC4' }),
+    str('--fsprofile', { since: 'F9' }),
+    flag('--hibernation', { since: 'F18/RHEL6' }),
+    flag('--resize', { since: 'F17' }),
+    str('--mkfsoptions', { since: 'F23/RHEL7' }),
+    ...luks(),
+    str('--hw-passphrase', { since: 'F41', secret: true }),
   ], {
     multiple: true,
     args: { min: 1, max: 1, what: 'mount point' },
-    check: (c) => {
-      const out = [...mountpointCheck(c), ...fsChecks(c)];
-      if (has(c, '--resize') && !has(c, '--onpart')) out.push('part: --resize can only be used in conjunction with --onpart');
-      if (has(c, '--resize') && !has(c, '--size')) out.push('part: --resize requires --size to specify the new size');
-      return out;
+    conflicts: manualConflicts,
+    check: (c, { version: v }) => {
+      const out: CheckMessage[] = [];
+      if (since('F17', v) && has(c, '--resize') && !given(c, '--onpart')) out.push('part: --resize can only be used together with --onpart');
+      if (since('F17', v) && has(c, '--resize') && !given(c, '--size')) out.push('part: --resize needs --size to give the new size');
+      if (since('F20/RHEL7', v) && value(c, '--fstype') === 'tmpfs' && (has(c, '--grow') || Number(value(c, '--maxsize') ?? 0) !== 0)) {
+        out.push('part: --fstype=tmpfs cannot be used with --grow or --maxsize');
+      }
+      if (since('F23/RHEL7', v)) out.push(...mkfsChecks(c));
+      if (noBtrfs(v) && ((c.positionals[0] ?? '').startsWith('btrfs.') || value(c, '--fstype') === 'btrfs')) out.push(`part: btrfs is not supported on ${v.name}`);
+      return [...out, ...luksChecks(c, v)];
     },
   }),
 
   cmd('logvol', [
-    str('--vgname', { required: true }),
-    str('--name', { required: true }),
-    int('--size'),
+    str('--fstype'),
     flag('--grow'),
     int('--maxsize'),
+    str('--name', { required: true }),
+    flag('--noformat'),
     int('--percent'),
-    flag('--useexisting'),
     flag('--recommended'),
-    flag('--resize'),
-    flag('--hibernation'),
-    flag('--thinpool', { since: 'F20' }),
-    flag('--thin', { since: 'F20' }),
-    int('--chunksize', { since: 'F20' }),
-    int('--metadatasize', { since: 'F20' }),
-    str('--poolname', { since: 'F20' }),
-    str('--profile', { since: 'F21' }),
-    str('--cachepvs', { since: 'F23/RHEL7' }),
-    int('--cachesize', { since: 'F23/RHEL7' }),
-    choice('--cachemode', ['writeback', 'writethrough'], { since: 'F23/RHEL7' }),
-    ...filesystem,
-    ...luks,
+    int('--size'),
+    flag('--useexisting'),
+    str('--vgname', { required: true }),
+    ...numberThenDeprecated('--bytes-per-inode', 'FC4', 'F9', 'F14'),
+    str('--fsoptions', { since: 'FC4' }),
+    str('--fsprofile', { since: 'F9' }),
+    flag('--hibernation', { since: 'F18/RHEL6' }),
+    flag('--thinpool', { since: 'F20/RHEL6' }),
+    flag('--thin', { since: 'F20/RHEL6' }),
+    str('--poolname', { since: 'F20/RHEL6' }),
+    int('--chunksize', { since: 'F20/RHEL6' }),
+    int('--metadatasize', { since: 'F20/RHEL6' }),
+    str('--profile', { since: 'F21/RHEL6' }),
+    str('--label', { since: 'F15' }),
+    flag('--resize', { since: 'F17' }),
+    str('--mkfsoptions', { since: 'F23/RHEL7' }),
+    int('--cachesize', { since: 'F23' }),
+    str('--cachemode', { since: 'F23' }),
+    str('--cachepvs', { since: 'F23' }),
+    ...luks(),
   ], {
     multiple: true,
     args: { min: 1, max: 1, what: 'mount point' },
-    check: (c) => {
-      const out = [...mountpointCheck(c), ...fsChecks(c)];
-      if (has(c, '--thin') && !has(c, '--poolname')) out.push('logvol: --thin requires --poolname');
-      if (has(c, '--percent') && has(c, '--size')) out.push('logvol: --percent and --size cannot be used together');
-      return out;
+    conflicts: manualConflicts,
+    check: (c, { version: v }) => {
+      const out: CheckMessage[] = [];
+      const preexist = has(c, '--useexisting') || has(c, '--noformat');
+      const thinRules = since('F20', v) || (v.family === 'RHEL' && v.number >= 6);
+      if (since('F17', v) && has(c, '--resize') && !preexist) out.push('logvol: --resize can only be used together with --useexisting');
+      if (since('F17', v) && has(c, '--resize') && !given(c, '--size')) out.push('logvol: --resize needs --size to give the new size');
+      if (thinRules) {
+        if (has(c, '--thin') && has(c, '--thinpool')) out.push('logvol: --thin and --thinpool cannot both be given');
+        if (has(c, '--thin') && !given(c, '--poolname')) out.push('logvol: --thin needs --poolname');
+        if ((Number(value(c, '--chunksize') ?? 0) || Number(value(c, '--metadatasize') ?? 0)) && !has(c, '--thinpool')) out.push('logvol: --chunksize and --metadatasize are for thin pools (--thinpool) only');
+      }
+      if (since('F20/RHEL7', v)) {
+        const sized = Number(value(c, '--percent') ?? 0) || Number(value(c, '--size') ?? 0) || has(c, '--recommended') || has(c, '--hibernation');
+        if (!preexist && !sized) out.push('logvol: no size given: use one of --size, --percent, --recommended, --hibernation, --useexisting or --noformat');
+        const pct = value(c, '--percent');
+        if (pct !== undefined && (Number(pct) < 0 || Number(pct) > 100)) out.push('logvol: --percent must be between 0 and 100');
+      }
+      if (since('F21/RHEL7', v) && Number(value(c, '--size') ?? 0) && Number(value(c, '--percent') ?? 0)) out.push('logvol: --size and --percent cannot both be given');
+      if (since('F23/RHEL8', v) && (given(c, '--cachesize') || given(c, '--cachemode') || given(c, '--cachepvs'))) {
+        if (preexist) out.push('logvol: a cache cannot be added to an existing logical volume');
+        else if (has(c, '--thin')) out.push('logvol: thin volumes cannot be cached');
+        else if (!given(c, '--cachepvs')) out.push('logvol: a cache needs --cachepvs (the fast physical volumes)');
+        else if (!Number(value(c, '--cachesize') ?? 0)) out.push('logvol: a cache needs --cachesize');
+        else if (given(c, '--cachemode') && !['writeback', 'writethrough'].includes(value(c, '--cachemode')!)) out.push(`logvol: --cachemode must be writeback or writethrough, not '${value(c, '--cachemode')}'`);
+      }
+      if (since('F23/RHEL7', v)) out.push(...mkfsChecks(c));
+      if (noBtrfs(v) && value(c, '--fstype') === 'btrfs') out.push(`logvol: btrfs is not supported on ${v.name}`);
+      return [...out, ...luksChecks(c, v)];
     },
   }),
 
   cmd('volgroup', [
     flag('--noformat'),
-    flag('--useexisting'),
     int('--pesize'),
-    int('--reserved-space'),
-    int('--reserved-percent'),
+    flag('--useexisting'),
+    int('--reserved-space', { since: 'F16/RHEL6' }),
+    int('--reserved-percent', { since: 'F16/RHEL6' }),
   ], {
     multiple: true,
-    args: { min: 1, max: Infinity, what: 'volume group name and physical volumes' },
-    check: (c) =>
-      c.positionals.length < 2 && !has(c, '--useexisting') && !has(c, '--noformat')
-        ? [`volgroup: '${c.positionals[0]}' needs at least one physical volume (pv.<id>), or --useexisting`]
-        : [],
+    args: { min: 1, max: Infinity, what: 'volume group name' },
+    unknownOptionNote: 'pykickstart would take it as a physical volume, and Anaconda would stop: no partition has that name',
+    conflicts: (v) => (since('F16/RHEL6', v) ? ['autopart', 'mount'] : []),
+    check: (c, { version: v }) => {
+      const out: CheckMessage[] = [];
+      const preexist = has(c, '--useexisting') || has(c, '--noformat');
+      const members = c.positionals.length - 1;
+      if (members === 0 && !preexist) out.push(`volgroup: '${c.positionals[0]}' needs its physical volumes (pv.<id>), or --useexisting`);
+      if (members > 0 && preexist) out.push('volgroup: physical volumes may not be given for an existing volume group (--useexisting/--noformat)');
+      if (since('F16/RHEL6', v)) {
+        const space = value(c, '--reserved-space');
+        if (space !== undefined && Number(space) < 0) out.push('volgroup: --reserved-space must be a positive number');
+        const pct = value(c, '--reserved-percent');
+        if (pct !== undefined && !(Number(pct) > 0 && Number(pct) < 100)) out.push('volgroup: --reserved-percent must be between 1 and 99');
+      }
+      return out;
+    },
   }),
 
   cmd('raid', [
-    str('--level'),
     str('--device', { required: true }),
-    flag('--useexisting'),
+    str('--fstype'),
+    ichoice('--level', RAID_LEVELS_FC3, { removed: 'F7/RHEL5' }),
+    ichoice('--level', RAID_LEVELS_F7, { since: 'F7/RHEL5', removed: 'F13/RHEL6' }),
+    ichoice('--level', RAID_LEVELS_F13, { since: 'F13' }),
+    flag('--noformat'),
     int('--spares'),
-    int('--chunksize'),
-    ...filesystem,
-    ...luks,
+    flag('--useexisting'),
+    str('--fsoptions', { since: 'FC4' }),
+    ...numberThenDeprecated('--bytes-per-inode', 'FC5', 'F9', 'F14'),
+    str('--fsprofile', { since: 'F9' }),
+    str('--label', { since: 'F15' }),
+    str('--mkfsoptions', { since: 'F23/RHEL7' }),
+    int('--chunksize', { since: 'F25/RHEL7' }),
+    ...luks(),
   ], {
     multiple: true,
-    args: { min: 1, max: Infinity, what: 'mount point and member partitions' },
-    check: (c) => {
-      const out = [...mountpointCheck(c), ...fsChecks(c)];
-      const level = value(c, '--level');
-      if (level !== undefined && !RAID_LEVELS.includes(level.toLowerCase().replace(/^raid/, ''))) {
-        out.push(`raid: --level '${level}' is not a RAID level (expected RAID0, RAID1, RAID4, RAID5, RAID6 or RAID10)`);
-      }
-      if (!has(c, '--useexisting') && !has(c, '--noformat') && c.positionals.length < 2) {
-        out.push('raid: member partitions (raid.<id>) are required unless --useexisting or --noformat is given');
-      }
-      return out;
+    args: { min: 1, max: Infinity, what: 'mount point' },
+    conflicts: manualConflicts,
+    check: (c, { version: v }) => {
+      const out: CheckMessage[] = [];
+      const preexist = has(c, '--useexisting') || has(c, '--noformat');
+      const members = c.positionals.length - 1;
+      if (members === 0 && !preexist) out.push('raid: member partitions (raid.<id>) are required unless --useexisting or --noformat is given');
+      if (members > 0 && preexist) out.push('raid: members may not be given for an existing RAID device (--useexisting/--noformat)');
+      if (!preexist && !given(c, '--level')) out.push('raid: --level is required for a new RAID device');
+      if (preexist && !given(c, '--device')) out.push('raid: an existing RAID device (--useexisting/--noformat) needs its --device');
+      if (since('F23/RHEL7', v)) out.push(...mkfsChecks(c));
+      if (noBtrfs(v) && v.number <= 9 && value(c, '--fstype') === 'btrfs') out.push(`raid: btrfs is not supported on ${v.name}`);
+      return [...out, ...luksChecks(c, v)];
     },
   }),
 
   cmd('btrfs', [
-    str('--data'),
-    str('--metadata'),
-    str('--label'),
-    flag('--subvol'),
-    str('--name'),
     flag('--noformat'),
     flag('--useexisting'),
-    str('--mkfsoptions', { since: 'F23' }),
+    str('--label'),
+    ichoice('--data', BTRFS_LEVELS),
+    ichoice('--metadata', BTRFS_LEVELS),
+    flag('--subvol'),
+    str('--parent'),
+    str('--name'),
+    str('--mkfsoptions', { since: 'F23/RHEL7' }),
   ], {
     multiple: true,
     since: 'F17',
-    removed: '-/RHEL8',
-    args: { min: 1, max: Infinity, what: 'mount point and member devices' },
-    check: (c) => (has(c, '--subvol') && !has(c, '--name') ? ['btrfs: --subvol requires --name'] : []),
-  }),
-
-  cmd('autopart', [
-    choice('--type', ['lvm', 'btrfs', 'plain', 'thinp'], { since: 'F17' }),
-    flag('--nolvm', { since: 'F17' }),
-    str('--fstype', { since: 'F20' }),
-    flag('--nohome', { since: 'F26' }),
-    flag('--noboot', { since: 'F26' }),
-    flag('--noswap', { since: 'F26' }),
-    flag('--hibernation', { since: 'F38/-' }),
-    ...luks,
-  ], {
-    check: (c, ctx) => {
-      const out: CheckMessage[] = [...exclusive(c, ['--type', '--nolvm'], false)];
-      if (value(c, '--type') === 'thinp' && !reached(at('F20'), ctx.version)) out.push("autopart: --type=thinp needs syntax F20 or RHEL7");
-      if (value(c, '--type') === 'btrfs' && ctx.version.family === 'RHEL' && ctx.version.number >= 8) {
-        out.push(`autopart: --type=btrfs is not supported on ${ctx.version.name}`);
-      }
+    deprecated: '-/RHEL8',
+    removed: '-/RHEL10',
+    args: { min: 1, max: Infinity, what: 'mount point' },
+    check: (c, { version: v }) => {
+      const out: CheckMessage[] = [];
+      if (c.positionals.length < 2) out.push(has(c, '--subvol') ? 'btrfs: a subvolume needs its parent volume (e.g. LABEL=fedora) after the mount point' : 'btrfs: the member devices (btrfs.<id>) are required');
+      if (has(c, '--subvol') && !given(c, '--name')) out.push('btrfs: a subvolume (--subvol) needs --name');
+      if (since('F23/RHEL7', v) && given(c, '--mkfsoptions') && (has(c, '--noformat') || has(c, '--useexisting'))) out.push('btrfs: --mkfsoptions with --noformat or --useexisting has no effect');
       return out;
     },
   }),
 
-  cmd('reqpart', [flag('--add-boot')], { since: 'F23/RHEL7' }),
-
-  cmd('clearpart', [
-    flag('--all'),
-    flag('--linux'),
-    flag('--none'),
-    str('--drives'),
-    flag('--initlabel'),
-    str('--list', { since: 'F17' }),
-    choice('--disklabel', ['msdos', 'gpt', 'mac', 'dasd'], { since: 'F21' }),
-    flag('--cdl', { since: 'F28' }),
-  ], { check: (c) => exclusive(c, ['--all', '--linux', '--none', '--list'], false) }),
-
-  cmd('zerombr', [], {
-    args: { min: 0, max: Infinity, what: 'arguments' },
-    check: (c) => (c.positionals.length ? [{ warning: 'zerombr: takes no arguments any more; they are ignored' }] : []),
-  }),
-
-  cmd('ignoredisk', [
-    str('--drives'),
-    str('--only-use'),
-    flag('--interactive', { removed: 'F29' }),
-  ], { check: (c) => exclusive(c, ['--drives', '--only-use', '--interactive'], true) }),
-
-  cmd('bootloader', [
-    str('--append'),
-    str('--driveorder'),
-    choice('--location', ['mbr', 'partition', 'none', 'boot']),
-    str('--password', { secret: true }),
-    flag('--iscrypted'),
-    int('--timeout'),
-    str('--boot-drive', { since: 'F17' }),
-    str('--default'),
-    flag('--leavebootorder', { since: 'F18' }),
-    flag('--extlinux', { since: 'F19' }),
-    flag('--disabled', { since: 'F21/RHEL7' }),
-    flag('--nombr', { since: 'F21/RHEL7' }),
-    flag('--sdboot', { since: 'F39/-' }),
-    // Already-encrypted password; F15 and RHEL6 map it to --password with --iscrypted.
-    str('--md5pass', { secret: true }),
-    flag('--upgrade', { deprecated: 'F29', removed: 'F34' }),
-    flag('--lba32', { deprecated: 'F12/RHEL6', removed: 'F14/-' }),
-  ], {
-    check: (c) => (has(c, '--disabled') && c.options.size > 1 ? [{ warning: 'bootloader: other options are ignored with --disabled' }] : []),
-  }),
-
-  cmd('mount', [opt0('--reformat'), str('--mkfsoptions'), str('--mountoptions')], {
-    multiple: true,
-    since: 'F27',
-    args: { min: 2, max: 2, what: 'device and mount point' },
-  }),
-
-  cmd('snapshot', [
-    str('--name', { required: true }),
-    choice('--when', ['pre-install', 'post-install'], { required: true }),
-  ], { multiple: true, since: 'F26', args: { min: 1, max: 1, what: 'vg_name/lv_name' } }),
-
-  cmd('zipl', [flag('--secure-boot'), flag('--no-secure-boot'), flag('--force-secure-boot')], {
-    since: 'F32',
-    check: (c) => exclusive(c, ['--secure-boot', '--no-secure-boot', '--force-secure-boot'], false),
-  }),
-
 ];
 
-function opt0(name: string): OptionSpec {
-  return { names: [name], type: 'optional' };
-}

@@ -1,0 +1,191 @@
+/**
+ * `kiln drop` for real: a two-arch drop (a generic image as openstack qcow2 + raw.xz, an EC2
+ * image published to the local AWS-compatible endpoint, and a failable i686-only image whose
+ * install fails) with boot tests on and a signed CHECKSUM. Its installs are store hits of the
+ * install test's base images (the same kickstart). It is interrupted mid-way with SIGINT to its
+ * process group (TERMINATED, no guest, no half-written file), then run again: it resumes the same
+ * compose, redoes nothing that was complete, and ends FINISHED_INCOMPLETE (only the failable image
+ * failed). Then the layout, STATUS, images.json against productmd's rules, the CHECKSUM with
+ * sha256sum -c and gpgv, the AMI record, `kiln drop status`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
+import { run } from '../../src/core/run.js';
+import { PROJECT_ROOT } from '../../src/core/version.js';
+import { assertProductmdValid, exportPublicKey, parseChecksumFile } from '../../src/compose/index.js';
+import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../fixtures/aws-endpoint/server.js';
+import { payloadUrl, PAYLOAD_PORT } from '../../scripts/test-installer/serve.js';
+import { runStoreDir } from './fixtures/base-image.js';
+import { runCli } from '../cli/helpers.js';
+
+let work: string;
+let gnupg: string;
+let aws: FakeAwsEndpoint;
+let hv: Hypervisor;
+const KEY = 'kiln drop test <drop@kiln.test>';
+
+function spec(endpoint: string): string {
+  const vars = `{ liveimg_url: "${payloadUrl('x86_64').replace('/x86_64/', '/{arch}/')}" }`;
+  return [
+    'release: { name: Fedora, short: Fedora, version: "19" }',
+    'variant: Cloud',
+    'arches: [x86_64, i686]',
+    `tree: http://127.0.0.1:${PAYLOAD_PORT}/{arch}/`,
+    'images:',
+    '  - name: Fedora-Cloud-Base',
+    '    template: fedora-cloud',
+    `    vars: ${vars}`,
+    '    disk-size: 4G',
+    '    targets: [openstack, raw-xz]',
+    '  - name: Fedora-Cloud-Base-AmazonEC2',
+    '    template: fedora-cloud',
+    `    vars: ${vars}`,
+    '    disk-size: 4G',
+    '    targets: [ec2]',
+    '  - name: Fedora-Cloud-Broken',
+    '    kickstart: broken.ks',
+    '    arches: [i686]',
+    '    failable: [i686]',
+    '    targets: [openstack]',
+    'publish:',
+    `  ec2: { regions: [us-east-1, eu-west-1], public: false, endpoint-url: "${endpoint}", tags: { milestone: "{label}" } }`,
+    'test: boot',
+    '',
+  ].join('\n');
+}
+
+function dropArgs(): string[] {
+  return [join(PROJECT_ROOT, 'dist/src/cli/main.js'), 'drop', join(work, 'cloud.drop.yaml'), '--label', 'Beta-1.3', '--out', join(work, 'composes'),
+    '--store', runStoreDir(), '--xz-level', '0', '--accel', 'tcg', '--sign-key', 'drop@kiln.test', '--json'];
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'kiln-drop-it-'));
+  gnupg = join(work, 'gnupg');
+  await run('mkdir', ['-m', '700', gnupg], { timeoutMs: 10_000 });
+  await run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', KEY, 'ed25519', 'sign', '1d'], { timeoutMs: 120_000, env: { GNUPGHOME: gnupg } });
+  aws = await startFakeAwsEndpoint();
+  await writeFile(join(work, 'cloud.drop.yaml'), spec(aws.url));
+  // A %pre that fails: Anaconda (and its test double) stop the install with the script's error.
+  await writeFile(join(work, 'broken.ks'), ['text', 'autopart', 'rootpw --lock', `liveimg --url=${payloadUrl('i686')}`, '%pre --erroronfail', 'exit 3', '%end', ''].join('\n'));
+  hv = await openHypervisor({});
+});
+
+afterAll(async () => {
+  await hv?.close();
+  await aws?.close();
+  await run('gpgconf', ['--kill', 'all'], { timeoutMs: 30_000, env: { GNUPGHOME: gnupg } }).catch(() => {});
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+const env = () => ({ ...process.env, GNUPGHOME: gnupg, AWS_ACCESS_KEY_ID: 'kiln-test', AWS_SECRET_ACCESS_KEY: 'kiln-test-secret', AWS_REGION: 'us-east-1' });
+const lines = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('kiln drop', () => {
+  let composeDir: string;
+  let firstDone: string[];
+
+  it('stops cleanly on SIGINT mid-way: TERMINATED, no guest left, nothing half-written in the compose', async () => {
+    const child = spawn(process.execPath, dropArgs(), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: env() });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      // Interrupt once one item has its outputs and a boot test is running.
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (/"step":"targets","state":"done"/.test(out) && /"step":"test","state":"running"/.test(out)) resolve();
+        });
+        void exited.then(() => reject(new Error(`kiln drop exited early:\n${out.slice(-3000)}`)));
+      });
+      process.kill(-child.pid!, 'SIGINT');
+      expect(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 120 s after SIGINT'), 120_000))])).toBe(130);
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }
+    expect(out).toContain('"code":"INTERRUPTED"');
+    const events = lines(out);
+    firstDone = events.filter((e) => e.type === 'step' && e.step === 'targets' && e.state === 'done').map((e) => String(e.row));
+    const domains = [...new Set(events.filter((e) => e.type === 'guest').map((e) => String(e.domain)))];
+    const alive = new Set(await hv.listDomains());
+    expect(domains.filter((d) => alive.has(d))).toEqual([]);
+    const [name] = await readdir(join(work, 'composes'));
+    composeDir = join(work, 'composes', name!);
+    expect((await readFile(join(composeDir, 'STATUS'), 'utf8')).trim()).toBe('TERMINATED');
+    for (const arch of ['x86_64', 'i386']) {
+      const files = await readdir(join(composeDir, 'compose/Cloud', arch, 'images')).catch(() => [] as string[]);
+      expect(files.filter((f) => f.includes('.tmp'))).toEqual([]);
+    }
+  });
+
+  it('run again: resumes the same compose, redoes nothing complete, ends FINISHED_INCOMPLETE (the failable image failed)', async () => {
+    const child = spawn(process.execPath, dropArgs(), { stdio: ['ignore', 'pipe', 'pipe'], env: env() });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, `${out.slice(-4000)}\n${err}`).toBe(0);
+    const events = lines(out);
+    const result = events.at(-1) as { type: string; data: { composeId: string; status: string; resumed: boolean; dir: string } };
+    expect(result.data).toMatchObject({ composeId: expect.stringMatching(/^Fedora-Cloud-19-\d{8}\.0$/), status: 'FINISHED_INCOMPLETE', resumed: true, dir: composeDir });
+    // Installs are store hits; the outputs finished before the interrupt were kept, not made again.
+    expect(events.filter((e) => e.type === 'guest' && e.state === 'installing').length).toBeGreaterThanOrEqual(1); // the broken image tries again
+    expect(events.some((e) => e.type === 'phase' && e.phase === 'install' && e.state === 'skip')).toBe(true);
+    for (const row of firstDone) {
+      const prepAgain = events.filter((e) => e.type === 'phase' && String(e.phase).startsWith('prep:') && e.state === 'start' && String(e.scope).startsWith(row));
+      expect(prepAgain, row).toEqual([]);
+    }
+    expect(events).toContainEqual(expect.objectContaining({ type: 'message', level: 'warn', code: 'DROP_INCOMPLETE' }));
+  });
+
+  it('lays the compose out as Pungi does, with productmd metadata that passes productmd’s rules', async () => {
+    expect((await readFile(join(composeDir, 'STATUS'), 'utf8')).trim()).toBe('FINISHED_INCOMPLETE');
+    expect(await readFile(join(composeDir, 'COMPOSE_ID'), 'utf8')).toMatch(/^Fedora-Cloud-19-\d{8}\.\d+$/);
+    const images = JSON.parse(await readFile(join(composeDir, 'compose/metadata/images.json'), 'utf8')) as { payload: { images: Record<string, Record<string, { path: string; type: string; format: string }[]>> } };
+    assertProductmdValid('images.json', images);
+    assertProductmdValid('composeinfo.json', JSON.parse(await readFile(join(composeDir, 'compose/metadata/composeinfo.json'), 'utf8')));
+    const listed = Object.fromEntries(Object.entries(images.payload.images.Cloud!).map(([arch, list]) => [arch, list.map((i) => `${i.path} ${i.type}/${i.format}`).sort()]));
+    expect(listed).toEqual({
+      x86_64: ['Cloud/x86_64/images/Fedora-Cloud-Base-19_Beta-1.3.x86_64.qcow2 qcow2/qcow2', 'Cloud/x86_64/images/Fedora-Cloud-Base-19_Beta-1.3.x86_64.raw.xz raw-xz/raw.xz'],
+      i386: ['Cloud/i386/images/Fedora-Cloud-Base-19_Beta-1.3.i386.qcow2 qcow2/qcow2', 'Cloud/i386/images/Fedora-Cloud-Base-19_Beta-1.3.i386.raw.xz raw-xz/raw.xz'],
+    });
+    // The failed failable image is nowhere in the compose.
+    expect(JSON.stringify(images)).not.toContain('Broken');
+  });
+
+  it('signs a CHECKSUM per arch that gpgv verifies and sha256sum -c accepts', async () => {
+    const keyring = join(work, 'keyring.gpg');
+    await exportPublicKey('drop@kiln.test', keyring, { gnupgHome: gnupg });
+    for (const arch of ['x86_64', 'i386']) {
+      const dir = join(composeDir, 'compose/Cloud', arch, 'images');
+      const file = `Fedora-Cloud-19_Beta-1.3-${arch}-CHECKSUM`;
+      await run('gpgv', ['--keyring', keyring, join(dir, file)], { timeoutMs: 60_000 });
+      const sums = await run('sha256sum', ['-c', '--ignore-missing', file], { timeoutMs: 600_000, cwd: dir });
+      expect(sums.stdout).toMatch(/\.qcow2: OK/);
+      expect(parseChecksumFile(await readFile(join(dir, file), 'utf8')).map((e) => e.file).sort()).toEqual(
+        [`Fedora-Cloud-Base-19_Beta-1.3.${arch}.qcow2`, `Fedora-Cloud-Base-19_Beta-1.3.${arch}.raw.xz`],
+      );
+    }
+  });
+
+  it('records the AMIs of both arches in both regions, and kiln drop status tells the story', async () => {
+    const amis = JSON.parse(await readFile(join(composeDir, 'compose/metadata/amis.json'), 'utf8')) as { amis: { arch: string; region: string; imageId: string }[] };
+    expect(amis.amis.map((a) => `${a.arch} ${a.region}`).sort()).toEqual(['i386 eu-west-1', 'i386 us-east-1', 'x86_64 eu-west-1', 'x86_64 us-east-1']);
+    for (const a of amis.amis) expect(a.imageId).toMatch(/^ami-[0-9a-f]+$/);
+    const status = await runCli(['drop', 'status', composeDir]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/FINISHED_INCOMPLETE \(Beta-1\.3\)/);
+    expect(status.stdout).toMatch(/Fedora-Cloud-Broken +i386 +FAILED/);
+    expect(status.stdout).toMatch(/Fedora-Cloud-Base-AmazonEC2 +x86_64 +ok +ok +ok +ok/);
+    // Every item's logs are in the compose: the install's and the boot test's.
+    expect(await readdir(join(composeDir, 'logs/x86_64/Fedora-Cloud-Base/install'))).toEqual(expect.arrayContaining(['console.log', 'installer.log', 'kickstart.cfg', 'domain.xml']));
+    expect(await readdir(join(composeDir, 'logs/i386/Fedora-Cloud-Broken/install'))).toEqual(expect.arrayContaining(['installer.log']));
+  });
+});
