@@ -19,7 +19,7 @@ import { pickTreeQuirks } from './quirks.js';
 /** Anaconda's virtio log port (livemedia-creator reads the same one). */
 export const ANACONDA_LOG_CHANNEL = 'org.fedoraproject.anaconda.log.0';
 
-export const anacondaDriver: InstallerDriver<AnacondaKickstart> = {
+export const anacondaDriver: InstallerDriver<AnacondaKickstart, AnacondaMedia> = {
   name: 'anaconda',
   families: ['fedora', 'rhel', 'centos'],
   logChannel: ANACONDA_LOG_CHANNEL,
@@ -28,7 +28,7 @@ export const anacondaDriver: InstallerDriver<AnacondaKickstart> = {
   answerFile: (spec) => installKickstart(spec),
   plan(media, kickstart) {
     // media() is prepareMedia's: the .treeinfo as read, whose [kiln] section may name the Anaconda it behaves like.
-    const { quirks, warning } = pickTreeQuirks((media as AnacondaMedia).treeInfo);
+    const { quirks, warning } = pickTreeQuirks(media.treeInfo);
     return {
       warning,
       cmdline: ({ repoUrl, extra }) => bootArgs({ quirks, repoUrl, cmdlineMode: kickstart.cmdlineMode, extra: [...extra] }),
