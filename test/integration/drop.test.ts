@@ -18,7 +18,7 @@ import { run } from '../../src/core/run.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { assertProductmdValid, exportPublicKey, parseChecksumFile } from '../../src/compose/index.js';
 import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../fixtures/aws-endpoint/server.js';
-import { payloadUrl, PAYLOAD_PORT } from '../../scripts/test-installer/serve.js';
+import { payloadUrl, testDropSpecLines } from '../../scripts/test-installer/serve.js';
 import { runStoreDir } from './fixtures/base-image.js';
 import { runCli } from '../cli/helpers.js';
 
@@ -29,23 +29,11 @@ let hv: Hypervisor;
 const KEY = 'kiln drop test <drop@kiln.test>';
 
 function spec(endpoint: string): string {
-  const vars = `{ liveimg_url: "${payloadUrl('x86_64').replace('/x86_64/', '/{arch}/')}" }`;
   return [
-    'release: { name: Fedora, short: Fedora, version: "19" }',
-    'variant: Cloud',
-    'arches: [x86_64, i686]',
-    `tree: http://127.0.0.1:${PAYLOAD_PORT}/{arch}/`,
-    'images:',
-    '  - name: Fedora-Cloud-Base',
-    '    template: fedora-cloud',
-    `    vars: ${vars}`,
-    '    disk-size: 4G',
-    '    targets: [openstack, raw-xz]',
-    '  - name: Fedora-Cloud-Base-AmazonEC2',
-    '    template: fedora-cloud',
-    `    vars: ${vars}`,
-    '    disk-size: 4G',
-    '    targets: [ec2]',
+    ...testDropSpecLines([
+      { name: 'Fedora-Cloud-Base', targets: ['openstack', 'raw-xz'] },
+      { name: 'Fedora-Cloud-Base-AmazonEC2', targets: ['ec2'] },
+    ]),
     '  - name: Fedora-Cloud-Broken',
     '    kickstart: broken.ks',
     '    arches: [i686]',
