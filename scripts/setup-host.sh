@@ -13,14 +13,21 @@ packages=(
   libguestfs-tools linux-image-amd64
   # the test installer tree and payload are built from Debian packages
   debootstrap
-  # ... with depmod (modules.dep of the test installer's kernel) and zstd (its payload tarball)
-  kmod zstd
+  # ... with depmod (modules.dep of the test installer's kernel), zstd (its payload tarball) and
+  # mksquashfs/unsquashfs (its second stage, images/install.img)
+  kmod zstd squashfs-tools
   # boot tests: NoCloud seeds, a key pair per test, SSH into the guest
   genisoimage openssh-client
-  # independent checkers used by the tests
-  libxml2-utils cpio
+  # independent checkers used by the tests (virt-install reads the test tree's .treeinfo with libosinfo)
+  libxml2-utils cpio virtinst
   # drops: clear-signing CHECKSUM files (kiln drop --sign-key) and checking the signatures
   gnupg gpgv
+  # a real Koji hub for the tests (Apache + mod_wsgi, PostgreSQL, Koji's Python dependencies;
+  # Koji itself comes from its pinned source, scripts/koji/source.ts) ...
+  postgresql apache2 libapache2-mod-wsgi-py3 python3-rpm python3-psycopg2 python3-defusedxml
+  python3-dateutil python3-requests python3-six openssl curl git
+  # ... and kojid, which runs kiln's builder plugin
+  python3-dnf python3-librepo python3-cheetah
 )
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -44,9 +51,19 @@ if [ "${#missing[@]}" -gt 0 ] || [ "${need_update:-0}" = 1 ]; then
   # Unreachable third-party sources must not stop the install of Debian's own packages.
   apt-get update -q || echo "setup-host: apt-get update reported errors; continuing" >&2
   if [ "${#missing[@]}" -gt 0 ]; then
+    # Installing apache2 and postgresql must not start their system services: the tests run
+    # private instances. A policy-rc.d that says no is put in place only for this install.
+    policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
+      trap 'rm -f "$policy"' EXIT
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
 fi
+
+# kojid lists /etc/mock/koji on every poll (mock's per-buildroot configs; kiln tasks use none).
+mkdir -p /etc/mock/koji
 
 # As root kiln talks to qemu:///system, whose QEMU runs as libvirt's own user (libvirt-qemu), not
 # root: libvirt hands that user each guest's disk, kernel and initrd while it runs, and kiln keeps

@@ -4,6 +4,7 @@
 #   2. npm packages (npm ci), the TypeScript build, and `kiln` as a command (npm link)
 #   3. the Anaconda test-double install trees and payloads for x86_64 and i686 (cached under
 #      kiln's cache dir, so a second run reuses them in seconds)
+#   4. Koji's pinned source for the Koji tests (found or fetched, checked, cached: scripts/koji/source.ts)
 # Used by both README commands: `bash scripts/setup.sh && npm run demo` and
 # `bash scripts/setup.sh && npm test`.
 set -euo pipefail
@@ -22,4 +23,6 @@ for arch in x86_64 i686; do
   echo "setup: test installer tree for $arch"
   node dist/scripts/test-installer/build.js --arch "$arch"
 done
+echo "setup: Koji source"
+node dist/scripts/koji/source.js
 echo "setup: done"

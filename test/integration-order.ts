@@ -10,10 +10,12 @@ export const INTEGRATION_ORDER = [
   'hypervisor-probe.test.ts',
   'hypervisor.test.ts',
   'test-installer.test.ts',
+  'test-installer-tree.test.ts',
   'install.test.ts',
   'targets.test.ts',
   'boot-test.test.ts',
   'drop.test.ts',
+  'koji.test.ts',
   'aws-e2e.test.ts',
 ];
 

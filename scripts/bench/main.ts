@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only install,targets,publish]`: runs each section, each of
+ * `npm run bench [-- --quick] [-- --only install,targets,publish,boot,drop]`: runs each section, each of
  * which measures kiln against baselines in the same invocation, and prints one table (markdown, for
  * the README) plus a JSON file of the rows.
  */
@@ -12,6 +12,8 @@ const SECTIONS: Record<string, () => Promise<{ run: BenchSection }>> = {
   install: () => import('./install.js'),
   targets: () => import('./targets.js'),
   publish: () => import('./publish.js'),
+  boot: () => import('./boot.js'),
+  drop: () => import('./drop.js'),
 };
 
 function markdown(rows: BenchRow[]): string {

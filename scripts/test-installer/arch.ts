@@ -23,7 +23,9 @@ export interface ArchInfo {
 
 export const ARCHES: Record<TreeArch, ArchInfo> = {
   x86_64: { arch: 'x86_64', treeArch: 'x86_64', debian: 'amd64', kernelPackage: 'linux-image-amd64', qemu: 'qemu-system-x86_64', loader: '/lib64/ld-linux-x86-64.so.2' },
-  i686: { arch: 'i686', treeArch: 'i386', debian: 'i386', kernelPackage: 'linux-image-686', qemu: 'qemu-system-i386', loader: '/lib/ld-linux.so.2' },
+  // 686-pae, as 32-bit cloud images have: Xen's PV drivers (xen-blkfront, xen-netfront, which an
+  // EC2 image needs) exist only for the PAE kernel.
+  i686: { arch: 'i686', treeArch: 'i386', debian: 'i386', kernelPackage: 'linux-image-686-pae', qemu: 'qemu-system-i386', loader: '/lib/ld-linux.so.2' },
 };
 
 export function archInfo(name: string): ArchInfo {

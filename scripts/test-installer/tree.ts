@@ -3,7 +3,8 @@
  *
  *   <cache>/test-installer/<arch>/tree-<key>/
  *     .treeinfo
- *     images/pxeboot/vmlinuz, images/pxeboot/initrd.img
+ *     images/pxeboot/vmlinuz, images/pxeboot/initrd.img (the first stage)
+ *     images/install.img (the second stage: the installer)
  *     payload/rootfs.tar.zst, payload/rootfs.tar.zst.sha256
  *
  * The key hashes the builder's inputs (its sources, guest scripts, payload files and package
@@ -21,13 +22,14 @@ import { cacheDir } from '../../src/core/paths.js';
 import { run } from '../../src/core/run.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { linkOrCopy } from '../../src/image/link-or-copy.js';
-import { PAYLOAD_SUITE, archInfo, type ArchInfo } from './arch.js';
-import { buildKernelAndInitrd } from './initrd.js';
+import { archInfo, type ArchInfo } from './arch.js';
+import { buildBootFiles } from './initrd.js';
 import { PAYLOAD_FILE, buildPayload } from './payload.js';
-import { renderTreeinfo } from './treeinfo.js';
+import { renderBuildstamp, renderTreeinfo } from './treeinfo.js';
 
 export const KERNEL_PATH = 'images/pxeboot/vmlinuz';
 export const INITRD_PATH = 'images/pxeboot/initrd.img';
+export const STAGE2_PATH = 'images/install.img';
 export { PAYLOAD_FILE };
 
 export interface TestInstallerTree {
@@ -36,6 +38,7 @@ export interface TestInstallerTree {
   arch: string;
   kernel: string;
   initrd: string;
+  stage2: string;
   payload: string;
   /** sha256 hex of the payload (for `liveimg --checksum=`). */
   payloadSha256: string;
@@ -125,7 +128,7 @@ async function ensurePayload(a: ArchInfo, archDir: string, log: (l: string) => v
 }
 
 function describe(dir: string, arch: string, payloadSha256: string, reused: boolean): TestInstallerTree {
-  return { dir, arch, kernel: join(dir, KERNEL_PATH), initrd: join(dir, INITRD_PATH), payload: join(dir, PAYLOAD_FILE), payloadSha256, reused };
+  return { dir, arch, kernel: join(dir, KERNEL_PATH), initrd: join(dir, INITRD_PATH), stage2: join(dir, STAGE2_PATH), payload: join(dir, PAYLOAD_FILE), payloadSha256, reused };
 }
 
 async function payloadSum(dir: string): Promise<string> {
@@ -160,25 +163,20 @@ export async function buildTestInstallerTree(options: BuildOptions): Promise<Tes
   const scratch = join(archDir, `.tree-${key}-${process.pid}-${randomBytes(3).toString('hex')}`);
   try {
     const out = join(scratch, 'tree');
-    const built = await buildKernelAndInitrd({ a, work: scratch, debsDir: join(root, 'debs', a.debian), guestDir: join(SOURCE_DIR, 'guest'), version: key, log });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const buildstamp = renderBuildstamp(a.treeArch, timestamp, key);
+    const built = await buildBootFiles({ a, work: scratch, debsDir: join(root, 'debs', a.debian), guestDir: join(SOURCE_DIR, 'guest'), version: key, buildstamp, log });
     await mkdir(join(out, 'images/pxeboot'), { recursive: true });
     await mkdir(join(out, 'payload'), { recursive: true });
     await copyFile(built.vmlinuz, join(out, KERNEL_PATH));
     await writeFile(join(out, INITRD_PATH), built.initrd);
+    await copyFile(built.stage2, join(out, STAGE2_PATH));
     await linkOrCopy(join(payloadDir, basename(PAYLOAD_FILE)), join(out, PAYLOAD_FILE));
     await linkOrCopy(join(payloadDir, `${basename(PAYLOAD_FILE)}.sha256`), join(out, `${PAYLOAD_FILE}.sha256`));
     const checksums: Record<string, string> = {};
-    for (const f of [KERNEL_PATH, INITRD_PATH]) checksums[f] = await sha256File(join(out, f));
+    for (const f of [KERNEL_PATH, INITRD_PATH, STAGE2_PATH]) checksums[f] = await sha256File(join(out, f));
     checksums[PAYLOAD_FILE] = await payloadSum(out);
-    const treeinfo = renderTreeinfo({
-      arch: a.treeArch,
-      timestamp: Math.floor(Date.now() / 1000),
-      checksums,
-      kernel: KERNEL_PATH,
-      initrd: INITRD_PATH,
-      payload: PAYLOAD_FILE,
-      debianRelease: PAYLOAD_SUITE,
-    });
+    const treeinfo = renderTreeinfo({ arch: a.treeArch, timestamp, checksums, kernel: KERNEL_PATH, initrd: INITRD_PATH, stage2: STAGE2_PATH });
     await writeFile(join(out, '.treeinfo'), treeinfo);
     await writeFile(join(out, '.complete'), `${new Date().toISOString()}\n`);
     await publish(out, dir);

@@ -62,7 +62,8 @@ export function parseArgv(commands: CommandSpec[], argv: string[], write: (s: st
   const program = new Command('kiln')
     .description('VM-isolated OS image builder')
     .version(KILN_VERSION, '--version')
-    // Each command's options belong to it (see addCommand: `kiln images rm ID --store S`).
+    // Each command's options belong to it (see addCommand: `kiln images rm ID --store S`), and
+    // `kiln --version` only before a command: `kiln koji import --version 19` is the command's own flag.
     .enablePositionalOptions()
     .showSuggestionAfterError(true)
     .exitOverride()

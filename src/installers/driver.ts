@@ -89,8 +89,11 @@ export interface InstallPlan {
   monitoring: InstallMonitoring;
 }
 
-/** `A`: the driver's own answer file, which its `plan` reads back (e.g. Anaconda's cmdline mode). */
-export interface InstallerDriver<A extends AnswerFile = AnswerFile> {
+/**
+ * `A`: the driver's own answer file and `M` its own media, which its `plan` reads back (e.g.
+ * Anaconda's cmdline mode, the tree's .treeinfo).
+ */
+export interface InstallerDriver<A extends AnswerFile = AnswerFile, M extends InstallMedia = InstallMedia> {
   /** The driver's name (a store key input and part of every build record). */
   readonly name: string;
   /** Image-spec families this driver installs. */
@@ -100,11 +103,11 @@ export interface InstallerDriver<A extends AnswerFile = AnswerFile> {
   /** virtio-serial port kiln's own script reports the package manifest on. */
   readonly reportChannel: string;
   /** Reads the tree's metadata and fetches (or finds) its kernel and initrd, verified. */
-  media(request: MediaRequest): Promise<InstallMedia>;
+  media(request: MediaRequest): Promise<M>;
   /** The answer file to boot, derived from the image spec. */
   answerFile(spec: ImageSpec): A;
   /** Per-tree choices: boot options and how to watch the install. */
-  plan(media: InstallMedia, answer: A): InstallPlan;
+  plan(media: M, answer: A): InstallPlan;
   /** The initrd to boot: the media's initrd with the answer file inside. */
   initrd(media: InstallMedia, answerText: string): Promise<Uint8Array>;
   /** The installed packages, from the lines kiln's script wrote to the report channel. */

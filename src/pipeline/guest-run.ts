@@ -58,6 +58,8 @@ export class GuestRun {
   readonly recentConsole: string[] = [];
   domain?: Domain;
   startedAt = 0;
+  /** When the machine reached the `kernel` state (boot tests: the kernel's first console line). */
+  kernelAt?: number;
   private readonly tails: FileTail[] = [];
   private readonly waiters: { states: GuestState[]; resolve: () => void; reject: (e: KilnError) => void }[] = [];
   private sampler?: NodeJS.Timeout;
@@ -161,6 +163,7 @@ export class GuestRun {
 
   private apply(transitions: Transition[]): void {
     for (const t of transitions) {
+      if (t.to === 'kernel') this.kernelAt = this.now();
       this.input.emit({ type: 'guest', state: t.to, domain: this.input.spec.name, detail: t.detail });
       if (t.to === 'failed') this.rejectAll(this.failureError());
     }

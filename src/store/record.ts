@@ -16,6 +16,10 @@ export interface PackageEntry {
   version: string;
   release: string;
   arch: string;
+  /** Which package manager reported it (absent in records made before kiln kept it). */
+  format?: 'rpm' | 'deb';
+  /** rpm only: the header's SIGMD5 (Koji's payloadhash for the rpm). */
+  sigmd5?: string;
 }
 
 export interface BuildRecord {

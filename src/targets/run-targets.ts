@@ -22,6 +22,7 @@ import { outputStem, sha256Line } from './naming.js';
 import type { Accel } from './prep/libguestfs-env.js';
 import { prepKey, type PrepSpec } from './prep/spec.js';
 import { prepareImage } from './prepared-image.js';
+import type { PreparedCache } from './prepared-cache.js';
 import { findReusable, mergeRecordFile, readRecordFile } from './record-file.js';
 import { pickTargets, targetRegistry, type TargetOptionsInput } from './registry.js';
 import type { BuildContext, PreparedImage, Target, TargetName, TargetOutput, TargetsRecord } from './types.js';
@@ -60,6 +61,8 @@ export interface RunTargetsInput {
   prepProfile?: 'ec2';
   /** Re-hash an output found up to date before keeping it (a drop resuming after a crash). */
   verifyReused?: boolean;
+  /** Prepared images shared with other runs (a drop's images of one install and prep). */
+  prepared?: PreparedCache;
 }
 
 interface Plan {
@@ -158,11 +161,13 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
       stack.push(`work directory ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
       let n = 0;
       for (const group of groups.values()) {
-        const dir = join(workDir, `image-${n++}`);
-        const image = await prepareImage({ base, spec: group.spec, dir, accel: input.accel, emit, signal });
-        for (const p of group.plans) built.push(await buildOne(input, p, image, stem, join(dir, 'work'), stack, diskIdentity(base.id, group.spec)));
-        // Free the shared raw/qcow2 now: the next group needs the space.
-        await rm(dir, { recursive: true, force: true });
+        const disk = diskIdentity(base.id, group.spec);
+        const prepare = (dir: string) => prepareImage({ base, spec: group.spec, dir, accel: input.accel, emit, signal });
+        const own = join(workDir, `image-${n++}`);
+        const image = input.prepared ? await input.prepared.use(disk, prepare) : await prepare(own);
+        for (const p of group.plans) built.push(await buildOne(input, p, image, stem, join(own, 'work'), stack, disk));
+        // Free the raw/qcow2 now (the next group needs the space), unless the cache keeps them.
+        await rm(own, { recursive: true, force: true });
       }
     });
   } catch (error) {

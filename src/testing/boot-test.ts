@@ -141,6 +141,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     const target: SshTarget = { port: sshPort, user, privateKey: key.privateKey, knownHosts: join(work, 'known_hosts') };
     let checks: CheckResult[] = [];
     let loginMs: number | undefined;
+    let guestBootMs: number | undefined;
     let failure: ImageReport['failure'];
     try {
       await run.start();
@@ -150,6 +151,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       const factsRun = await sshExec(target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT });
       await writeFile(join(i.reportDir, 'guest-facts.txt'), factsRun.stdout + (factsRun.stderr ? `\n# stderr:\n${factsRun.stderr}` : ''));
       const facts = parseFacts(factsRun.stdout);
+      if (facts.sshdReady !== undefined && run.kernelAt !== undefined) guestBootMs = run.kernelAt - run.startedAt + facts.sshdReady * 1000;
       if (!facts.complete) checks.push({ name: 'guest facts', status: 'fail', detail: 'the fact script did not finish' });
       checks.push(...judge(facts, { datasource: as === 'ec2' ? 'Ec2' : 'NoCloud', hostname, growBytes: i.growBytes ?? 0, rootLocked: as === 'ec2' }));
       if (imds) {
@@ -170,7 +172,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     }
     const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
     keep = !passed && i.keepOnFailure;
-    const report: ImageReport = { ...base, checks, passed, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, durationSeconds: (Date.now() - started) / 1000, failure };
+    const report: ImageReport = { ...base, checks, passed, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, guestBootSeconds: guestBootMs === undefined ? undefined : guestBootMs / 1000, durationSeconds: (Date.now() - started) / 1000, failure };
     await writeFile(join(i.reportDir, 'report.json'), `${JSON.stringify({ ...report, keptWork: keep ? work : undefined }, null, 2)}\n`);
     return report;
   });

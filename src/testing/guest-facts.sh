@@ -9,9 +9,12 @@ echo "btime=$(awk '/^btime/ {print $2}' /proc/stat)"
 if command -v cloud-init >/dev/null 2>&1; then
   cloud-init status --wait >/dev/null 2>&1
   # `status --wait` returns at the first error, before the last stage has ended: its result file
-  # marks the end.
-  i=0
-  while [ ! -e /run/cloud-init/result.json ] && [ "$i" -lt 600 ]; do sleep 1; i=$((i + 1)); done
+  # marks the end. A disabled cloud-init has no last stage to wait for.
+  case "$(cloud-init status 2>/dev/null | sed -n 's/^status: //p')" in
+    error|running)
+      i=0
+      while [ ! -e /run/cloud-init/result.json ] && [ "$i" -lt 600 ]; do sleep 1; i=$((i + 1)); done ;;
+  esac
   cloud-init status >/dev/null 2>&1
   echo "ci-status-rc=$?"
   echo "ci-status=$(cloud-init status 2>/dev/null | sed -n 's/^status: //p')"
@@ -20,6 +23,9 @@ if command -v cloud-init >/dev/null 2>&1; then
 else
   echo "ci-status=absent"
 fi
+# When sshd was ready, in seconds since the kernel started (the journal's monotonic clock).
+j=$( (sudo -n journalctl -b -o short-monotonic -u ssh.service -u sshd.service 2>/dev/null || journalctl -b -o short-monotonic -u ssh.service -u sshd.service 2>/dev/null) | grep -m 1 ' Started ')
+[ -n "$j" ] && echo "sshd-ready=$(printf '%s' "$j" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')"
 echo "machine-id=$(stat -c %Y /etc/machine-id 2>/dev/null) $(cat /etc/machine-id 2>/dev/null)"
 for f in /etc/ssh/ssh_host_*_key.pub; do [ -e "$f" ] && echo "host-key=$(stat -c %Y "$f") $f"; done
 root=$(findmnt -n -o SOURCE / 2>/dev/null)

@@ -12,6 +12,8 @@ export interface GuestFacts {
   hostname?: string;
   /** Boot time, seconds since the epoch. */
   btime?: number;
+  /** Seconds from the kernel's start to sshd's (the journal's monotonic clock). */
+  sshdReady?: number;
   cloudInit?: { status: string; rc?: number; datasource?: string; errors: string[] };
   machineId?: { mtime: number; value: string };
   hostKeys: { mtime: number; path: string }[];
@@ -39,6 +41,7 @@ export function parseFacts(text: string): GuestFacts {
       case 'uname': f.uname = value; break;
       case 'hostname': f.hostname = value; break;
       case 'btime': f.btime = Number(value); break;
+      case 'sshd-ready': f.sshdReady = Number(value); break;
       case 'ci-status': ciStatus = value; break;
       case 'ci-status-rc': ciRc = Number(value); break;
       case 'ci-result':

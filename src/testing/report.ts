@@ -17,6 +17,12 @@ export interface ImageReport {
   passed: boolean;
   /** Seconds from the domain's start to the first SSH login. */
   loginSeconds?: number;
+  /**
+   * The guest's own part of that: seconds from the domain's start to its kernel's first console
+   * line (firmware, boot loader), plus the kernel's start to sshd's (its journal). What is left
+   * of loginSeconds is kiln's: seed, port forward, login attempts.
+   */
+  guestBootSeconds?: number;
   durationSeconds: number;
   /** The report directory of this image: console.log, cloud-init logs, domain.xml, report.json. */
   dir: string;

@@ -1,10 +1,12 @@
 /**
  * The install stage for real: libvirt + QEMU TCG + kiln's Anaconda test double. Each arch is
- * installed, captured and booted from its own disk (BIOS → GRUB → login prompt); the failure
- * paths end the build quickly and leave no domain, no temporary file and no store entry.
+ * installed (x86_64 from a local tree directory, i686 from an http tree), captured and booted from
+ * its own disk (BIOS → GRUB → login prompt); the installer's first stage fetches its second from
+ * the tree through kiln's guest server either way. The failure paths end the build quickly from
+ * the installer's own messages and leave no domain, no temporary file and no store entry.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { access, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { access, link, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { spawn as nodeSpawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -14,7 +16,9 @@ import { PROJECT_ROOT } from '../../src/core/version.js';
 import { openStore } from '../../src/store/store.js';
 import type { Arch } from '../../src/store/record.js';
 import { bootAndTalk } from './test-installer-support.js';
-import { buildArgs, kilnBuild, runStoreDir } from './fixtures/base-image.js';
+import { buildArgs, kilnBuild, runStoreDir, type BuildRun } from './fixtures/base-image.js';
+import { PAYLOAD_PORT } from '../../scripts/test-installer/serve.js';
+import { INITRD_PATH, KERNEL_PATH, STAGE2_PATH } from '../../scripts/test-installer/tree.js';
 
 let hv: Hypervisor;
 let scratch: string;
@@ -46,14 +50,40 @@ async function storeLeftovers(): Promise<{ tmp: string[]; images: string[] }> {
   };
 }
 
-const ARCHES: Arch[] = ['x86_64', 'i686'];
+/** The paths kiln's guest server was asked for (its debug events, printed with -v). */
+function servedPaths(build: BuildRun): string[] {
+  return build.lines.flatMap((l) => {
+    const m = l.type === 'message' ? /^guest http: GET (\S+)/.exec(String(l.text)) : null;
+    return m ? [m[1]!] : [];
+  });
+}
 
-describe.each(ARCHES)('kiln build %s from the Anaconda test double', (arch) => {
+/** The same build with another --tree. */
+function fromTree(location: string, extra: string[] = []): string[] {
+  return ['--tree', location, ...extra];
+}
+
+/** The tree each arch installs from: a local directory, and an http tree on host loopback. */
+const SOURCES: { arch: Arch; tree: () => string | undefined; stage2: RegExp }[] = [
+  { arch: 'x86_64', tree: () => undefined, stage2: new RegExp(`^/tree/${STAGE2_PATH}$`) },
+  { arch: 'i686', tree: () => `http://127.0.0.1:${PAYLOAD_PORT}/i686/`, stage2: new RegExp(`^/relay/\\d+/${STAGE2_PATH}$`) },
+];
+
+describe.each(SOURCES)('kiln build $arch from the Anaconda test double', ({ arch, tree, stage2 }) => {
   it('installs in a transient guest, captures a base image with its record, and the disk boots to a login prompt', async () => {
-    const build = await kilnBuild(arch);
+    const location = tree();
+    const build = await kilnBuild(arch, ['-v', ...(location ? fromTree(location) : [])]);
     expect(build.code, build.errorText).toBe(0);
     const result = build.result!;
     expect(result.storeHit).toBe(false);
+
+    // The installer's first stage read .treeinfo and fetched its second stage through kiln's server.
+    const served = servedPaths(build);
+    const image = served.findIndex((p) => stage2.test(p));
+    expect(image, served.join('\n')).toBeGreaterThan(0);
+    expect(served[image - 1]).toBe(served[image]!.replace(STAGE2_PATH, '.treeinfo'));
+    // The tree says which Anaconda it behaves like: no guessed quirks.
+    expect(build.lines.filter((l) => l.code === 'QUIRKS_GUESSED')).toEqual([]);
 
     // The guest went through every state, driven by libvirt events and the installer log.
     const states = build.lines.filter((l) => l.type === 'guest').map((l) => l.state);
@@ -142,13 +172,62 @@ describe('failures end fast and leave nothing behind', () => {
   it('a %post that sleeps forever is caught by the stall watchdog; --keep-failed keeps the disk and says where', async () => {
     const before = await storeLeftovers();
     const ks = await kickstartFile('sleepy-post.ks', ['%post', 'sleep 100000', '%end']);
-    const build = await kilnBuild('x86_64', ['--kickstart', ks, '--stall-timeout', '20', '--keep-failed']);
+    // 60 s: the installer's first stage boots and fetches its second one before anything is written,
+    // which under a loaded TCG host can be quiet for 20 s; the stall must be the %post's.
+    const build = await kilnBuild('x86_64', ['--kickstart', ks, '--stall-timeout', '60', '--keep-failed']);
     expect(build.code).toBe(1);
     expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_STALLED' });
-    expect(build.errorText).toContain('for 20 s (--stall-timeout)');
+    expect(build.errorText).toContain('for 60 s (--stall-timeout)');
+    expect(build.errorText).toContain('Running kickstart %post script(s)');
     const kept = /kept at (\S+\.qcow2)/.exec(build.errorText)?.[1];
     expect(kept).toBeDefined();
     await access(kept!);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
+    expect(await storeLeftovers()).toEqual(before);
+  });
+
+  it('a tree without its installer image fails in seconds with dracut\'s message, not after its initqueue wait', async () => {
+    const before = await storeLeftovers();
+    const dir = join(scratch, 'no-stage2');
+    const source = inject('kilnTrees').x86_64.dir;
+    await mkdir(join(dir, 'images/pxeboot'), { recursive: true });
+    for (const f of ['.treeinfo', KERNEL_PATH, INITRD_PATH]) await link(join(source, f), join(dir, f));
+    // The same .treeinfo, kernel and initrd as the install above: a kickstart of its own keeps it from being a store hit.
+    const ks = await kickstartFile('no-stage2.ks', ['%pre', 'echo kiln test: a tree without its installer image', '%end']);
+    const build = await kilnBuild('x86_64', ['-v', '--kickstart', ks, ...fromTree(dir)]);
+    expect(build.code).toBe(1);
+    expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
+    expect(build.errorText).toContain('the installer image (stage2) could not be fetched from the install tree');
+    expect(build.errorText).toMatch(/matched: .*Warning: anaconda: failed to fetch stage2 from http:\/\/10\.0\.2\.2:\d+\/tree/);
+    expect(servedPaths(build)).toEqual(expect.arrayContaining(['/tree/.treeinfo', `/tree/${STAGE2_PATH}`, '/tree/LiveOS/squashfs.img']));
+    const booting = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'booting')!.time));
+    const failed = Date.parse(String(build.lines.find((l) => l.type === 'guest' && l.state === 'failed')!.time));
+    expect(failed - booting).toBeLessThan(90_000); // dracut itself would wait 180 s
+    expect(domainsOf(build.lines)).toHaveLength(1);
+    expect(await stillThere(domainsOf(build.lines))).toEqual([]);
+    expect(await storeLeftovers()).toEqual(before);
+  });
+
+  it('a failed %post --erroronfail leaves the installer waiting; kiln ends the build from the log line and destroys the guest', async () => {
+    const before = await storeLeftovers();
+    const ks = await kickstartFile('post-fails.ks', ['%post --erroronfail', 'echo KILN-POST about to fail', 'exit 7', '%end']);
+    // A loopback tree URL by host name: relayed to the guest like the other loopback URLs.
+    const build = await kilnBuild('x86_64', ['-v', '--kickstart', ks, ...fromTree(`http://localhost:${PAYLOAD_PORT}/x86_64`)]);
+    expect(build.code).toBe(1);
+    expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_FAILED' });
+    expect(build.errorText).toContain('a %post --erroronfail script failed');
+    expect(build.errorText).toMatch(/matched: .*There was an error running the kickstart script at line \d+/);
+    expect(servedPaths(build)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^/relay/\\d+/${STAGE2_PATH}$`))]));
+
+    // The guest was still up when kiln acted: no power-off of its own, no stop before the failure.
+    const states = build.lines.filter((l) => l.type === 'guest').map((l) => l.state);
+    expect(states).toEqual(['booting', 'installing', 'failed']);
+    const logDir = /logs in (\S+)/.exec(String(build.lines.find((l) => l.type === 'message' && /logs in /.test(String(l.text)))!.text))![1]!;
+    const consoleLog = await readFile(join(logDir, 'console.log'), 'utf8');
+    const installerLog = await readFile(join(logDir, 'installer.log'), 'utf8');
+    expect(installerLog).toContain('KILN-POST about to fail');
+    expect(`${consoleLog}\n${installerLog}`).not.toMatch(/reboot: Power down|powering off|rebooting/);
+    expect(domainsOf(build.lines)).toHaveLength(1);
     expect(await stillThere(domainsOf(build.lines))).toEqual([]);
     expect(await storeLeftovers()).toEqual(before);
   });

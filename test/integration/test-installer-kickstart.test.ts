@@ -1,13 +1,13 @@
 /**
  * The Anaconda test double's kickstart reading (guest/ks-parse.awk and guest/lib/kickstart.sh),
- * run on the host with the busybox of the x86_64 tree's own initrd: every accepted form and every
- * kickstart error, without booting a guest. Only the reading is run (nothing is installed): the
- * harness replaces `terminate` (which powers off) by an exit.
+ * run on the host with the busybox of the x86_64 tree's own installer image (its second stage):
+ * every accepted form and every kickstart error, without booting a guest. Only the reading is run
+ * (nothing is installed): the harness replaces the installer's ends (which wait, as Anaconda's
+ * do, or power off) by an exit.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestInstallerTree } from '../../scripts/test-installer/tree.js';
 import { run } from '../../src/core/run.js';
@@ -19,10 +19,8 @@ let lib: string;
 beforeAll(async () => {
   const tree = await buildTestInstallerTree({ arch: 'x86_64' });
   work = await mkdtemp(join(tmpdir(), 'kiln-ks-double-'));
-  const root = join(work, 'initrd');
-  await mkdir(root);
-  await writeFile(join(work, 'initrd.cpio'), gunzipSync(await readFile(tree.initrd)));
-  await run('cpio', ['-idm', '--quiet', '--no-absolute-filenames'], { cwd: root, stdin: { file: join(work, 'initrd.cpio') }, timeoutMs: 60_000 });
+  const root = join(work, 'stage2');
+  await run('unsquashfs', ['-no-progress', '-quiet', '-d', root, tree.stage2], { timeoutMs: 60_000 });
   bin = join(work, 'bin');
   await mkdir(bin);
   await run(join(root, 'bin/busybox'), ['--install', '-s', bin], { timeoutMs: 30_000 });
@@ -37,6 +35,8 @@ const HARNESS = String.raw`
 for f in log kickstart scripts storage payload system; do . "$LIB/$f.sh"; done
 LOGFILE=$WORK/anaconda.log KSDIR=$WORK/ks
 terminate() { echo TERMINATED; exit 0; }
+ks_terminate() { echo TERMINATED; exit 0; }
+stop_after_error() { echo TERMINATED; exit 0; }
 unmount_target() { :; }
 run_onerror_scripts() { :; }
 read_kickstart "$1"

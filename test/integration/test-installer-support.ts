@@ -25,17 +25,33 @@ export interface InstallRun {
   seconds: number;
   console: string;
   log: string;
+  /** True when `until` matched and the test stopped QEMU; false when QEMU exited by itself. */
+  stoppedByTest: boolean;
 }
 
 /**
  * Boots the tree's kernel and `initrd` (direct kernel boot) with `append` as the command line,
- * console and installer log port to files in `dir`; resolves when QEMU exits.
+ * console and installer log port to files in `dir`; resolves when QEMU exits or, with `until`,
+ * once the console or the log matches it (QEMU is then killed: the installer waits after errors).
  */
-export async function runInstaller(o: { arch: TreeArch; kernel: string; initrd: string; append: string; disk: string; dir: string; timeoutMs: number }): Promise<InstallRun> {
+export async function runInstaller(o: {
+  arch: TreeArch;
+  kernel: string;
+  initrd: string;
+  append: string;
+  disk: string;
+  dir: string;
+  timeoutMs: number;
+  until?: RegExp;
+}): Promise<InstallRun> {
   const consoleFile = join(o.dir, 'console.log');
   const logFile = join(o.dir, LOG_PORT);
+  const read = async () => ({
+    console: await readFile(consoleFile, 'utf8').catch(() => ''),
+    log: await readFile(logFile, 'utf8').catch(() => ''),
+  });
   const started = Date.now();
-  await run(
+  const child = spawn(
     ARCHES[o.arch].qemu,
     [
       ...machineArgs(o.disk),
@@ -47,8 +63,29 @@ export async function runInstaller(o: { arch: TreeArch; kernel: string; initrd: 
     ],
     { timeoutMs: o.timeoutMs },
   );
-  const seconds = (Date.now() - started) / 1000;
-  return { seconds, console: await readFile(consoleFile, 'utf8'), log: await readFile(logFile, 'utf8').catch(() => '') };
+  let stoppedByTest = false;
+  let exited = false;
+  const watch = (async () => {
+    while (o.until && !exited) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const now = await read();
+      if (o.until.test(now.console) || o.until.test(now.log)) {
+        // Still running (no exit code yet): the guest was waiting, and the test ends it.
+        stoppedByTest = child.exitCode === null && child.signalCode === null;
+        child.kill('SIGKILL');
+        return;
+      }
+    }
+  })();
+  try {
+    await child;
+  } catch (error) {
+    if (!stoppedByTest) throw error;
+  } finally {
+    exited = true;
+    await watch;
+  }
+  return { seconds: (Date.now() - started) / 1000, ...(await read()), stoppedByTest };
 }
 
 /** One step of a serial conversation: wait for `expect` in the output, then type `send`. */

@@ -1,16 +1,20 @@
 /**
  * The Anaconda test double end to end, without the rest of kiln: build (or reuse) the tree, inject
- * a kickstart with kiln's cpio writer, run the installer under plain QEMU TCG, then boot the
- * installed disk alone (BIOS → GRUB → Debian) and log in on the serial console.
+ * a kickstart with kiln's cpio writer, run the installer under plain QEMU TCG (its first stage
+ * fetches the second from the tree over HTTP, as dracut does), then boot the installed disk alone
+ * (BIOS → GRUB → Debian) and log in on the serial console. The failures: dracut's when the tree
+ * has no installer image, Anaconda's (which wait instead of powering off) for a bad kickstart
+ * and a failed script.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestInstallerTree, PAYLOAD_FILE, type TestInstallerTree } from '../../scripts/test-installer/tree.js';
+import { buildTestInstallerTree, KERNEL_PATH, INITRD_PATH, PAYLOAD_FILE, STAGE2_PATH, type TestInstallerTree } from '../../scripts/test-installer/tree.js';
 import type { TreeArch } from '../../scripts/test-installer/arch.js';
 import { appendToInitrd } from '../../src/installers/anaconda/cpio-newc.js';
-import { silent } from '../../src/core/events.js';
+import { ANACONDA_QUIRKS } from '../../src/installers/anaconda/quirks.js';
+import { bootArgs } from '../../src/installers/anaconda/boot-args.js';
 import { startGuestServer, type GuestServer } from '../../src/pipeline/guest-server.js';
 import { bootAndTalk, createDisk, runInstaller, LOG_PORT } from './test-installer-support.js';
 
@@ -18,18 +22,28 @@ const ARCHES: TreeArch[] = ['x86_64', 'i686'];
 const trees = {} as Record<TreeArch, TestInstallerTree>;
 let server: GuestServer;
 let work: string;
+/** Paths the server was asked for, in order. */
+const served: string[] = [];
 
 beforeAll(async () => {
   for (const arch of ARCHES) trees[arch] = await buildTestInstallerTree({ arch, log: (l) => process.stderr.write(`[test-installer] ${l}\n`) });
   work = await mkdtemp(join(tmpdir(), 'kiln-test-installer-'));
+  // A copy of the x86_64 tree without its installer image (hard links; .treeinfo still names it).
+  const broken = join(work, 'no-stage2');
+  await mkdir(join(broken, 'images/pxeboot'), { recursive: true });
+  for (const f of ['.treeinfo', KERNEL_PATH, INITRD_PATH]) await link(join(trees.x86_64.dir, f), join(broken, f));
   // kiln's loopback-only guest server (the guest reaches it as 10.0.2.2).
   server = await startGuestServer(
     [
       { prefix: '/x86_64/', dir: trees.x86_64.dir },
       { prefix: '/i686/', dir: trees.i686.dir },
+      { prefix: '/no-stage2/', dir: broken },
       { prefix: '/ks/', dir: work },
     ],
-    silent,
+    (e) => {
+      const m = e.type === 'message' ? /^guest http: GET (\S+)/.exec(e.text) : null;
+      if (m) served.push(m[1]!);
+    },
   );
 });
 
@@ -39,6 +53,7 @@ afterAll(async () => {
 });
 
 const BOOT_ARGS = 'inst.text inst.cmdline console=ttyS0,115200n8 panic=-1';
+const repo = (prefix: string) => `inst.repo=${server.guestBase}/${prefix}/`;
 
 function kickstart(arch: TreeArch): string {
   const storage = ['zerombr', 'clearpart --all --initlabel', 'part /boot --fstype=ext4 --size=256', 'part / --fstype ext4 --size 2048 --grow'];
@@ -88,8 +103,15 @@ async function withKickstart(arch: TreeArch, name: string, ks: string): Promise<
 describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => {
   it('installs the payload from a kickstart; the disk then boots by itself to a login prompt', async () => {
     const { dir, initrd, disk } = await withKickstart(arch, `install-${arch}`, kickstart(arch));
-    const install = await runInstaller({ arch, kernel: trees[arch].kernel, initrd, append: `inst.ks=file:/ks.cfg ${BOOT_ARGS}`, disk, dir, timeoutMs: 20 * 60_000 });
+    served.length = 0;
+    const install = await runInstaller({ arch, kernel: trees[arch].kernel, initrd, append: `inst.ks=file:/ks.cfg ${repo(arch)} ${BOOT_ARGS}`, disk, dir, timeoutMs: 20 * 60_000 });
     process.stderr.write(`[test-installer] ${arch}: install took ${install.seconds.toFixed(1)} s under TCG\n`);
+
+    // The first stage read .treeinfo and fetched the image its [stage2] names, as dracut does.
+    expect(served.slice(0, 2)).toEqual([`/${arch}/.treeinfo`, `/${arch}/${STAGE2_PATH}`]);
+    expect(install.console).toContain('Loading kiln Anaconda test double 1 x86_64 installer...');
+    expect(install.console).toContain(`dracut-initqueue[1]: anaconda: successfully fetched stage2 from ${server.guestBase}/${arch}`);
+    expect(install.stoppedByTest).toBe(false); // it powered off by itself, as the kickstart says
 
     expect(install.log).toMatch(/^\d\d:\d\d:\d\d,\d{3} INFO anaconda: kiln's Anaconda test double \(NOT Anaconda/m);
     expect(install.log).not.toContain('Traceback (');
@@ -116,25 +138,80 @@ describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => 
   });
 });
 
+describe('the first stage finds the installer image as dracut does', () => {
+  const stage2Fetched = /successfully fetched stage2|failed to fetch stage2|FATAL/;
+  // Every option form kiln's quirks table sends (inst.repo=, which the other rows send, boots every
+  // other test here), the deprecated method=, and stage2 locations.
+  const cases = (): [string, string][] => {
+    const rows = new Map(ANACONDA_QUIRKS.map((q) => [q.repo, bootArgs({ quirks: q, repoUrl: `${server.guestBase}/x86_64/`, cmdlineMode: true, extra: [] })]));
+    rows.delete('inst.repo');
+    const ks = 'inst.ks=file:/ks.cfg inst.cmdline';
+    return [
+      ...[...rows].map(([name, args]): [string, string] => [`${name}= (kiln's quirks table)`, args]),
+      ['method= (deprecated)', `method=${server.guestBase}/x86_64/ ${ks}`],
+      ['inst.stage2= naming the image itself', `inst.stage2=${server.guestBase}/x86_64/${STAGE2_PATH} ${ks}`],
+      ['stage2= naming the tree', `stage2=${server.guestBase}/x86_64 ${ks}`],
+    ];
+  };
+
+  it('honours every form of the install source option', async () => {
+    for (const [name, args] of cases()) {
+      const { dir, initrd, disk } = await withKickstart('x86_64', `option-${name.split('=')[0]}`, 'text\nautopart\npoweroff\n');
+      served.length = 0;
+      const run = await runInstaller({ arch: 'x86_64', kernel: trees.x86_64.kernel, initrd, append: `${args} console=ttyS0,115200n8 panic=-1`, disk, dir, timeoutMs: 5 * 60_000, until: stage2Fetched });
+      expect(run.console, name).toContain('anaconda: successfully fetched stage2');
+      expect(run.stoppedByTest, name).toBe(true);
+      expect(served.at(-1), name).toBe(`/x86_64/${STAGE2_PATH}`);
+      if (name.startsWith('method=')) expect(run.console).toContain(`Warning: 'method=' is deprecated. Using 'repo=${server.guestBase}/x86_64/' instead.`);
+    }
+  });
+
+  it('a tree without its installer image: dracut\'s warnings, then the initqueue waits and stops at "Could not boot."', async () => {
+    const { dir, initrd, disk } = await withKickstart('x86_64', 'no-stage2', 'text\nautopart\npoweroff\n');
+    served.length = 0;
+    // rd.retry shortens dracut's 180 s wait so the whole sequence fits in a test.
+    const append = `inst.ks=file:/ks.cfg ${repo('no-stage2')} rd.retry=20 ${BOOT_ARGS}`;
+    const run = await runInstaller({ arch: 'x86_64', kernel: trees.x86_64.kernel, initrd, append, disk, dir, timeoutMs: 5 * 60_000, until: /Entering emergency mode/ });
+    expect(served).toEqual(['/no-stage2/.treeinfo', `/no-stage2/${STAGE2_PATH}`, '/no-stage2/LiveOS/squashfs.img']);
+    const lines = run.console.split('\n').map((l) => l.trim());
+    const at = (text: string) => lines.findIndex((l) => l.includes(text));
+    expect(at(`Warning: Downloading '${server.guestBase}/no-stage2/${STAGE2_PATH}' failed!`)).toBeGreaterThan(-1);
+    expect(at(`Warning: anaconda: failed to fetch stage2 from ${server.guestBase}/no-stage2`)).toBeGreaterThan(-1);
+    // The order dracut's initqueue gives them, Anaconda's error report in the middle.
+    const order = ['failed to fetch stage2', 'dracut-initqueue: timeout, still waiting', 'Anaconda installer errors begin', 'Could not boot.', 'Entering emergency mode'].map(at);
+    expect(order.every((i) => i > -1)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(run.log).toBe(''); // no installer ever ran
+    expect(run.stoppedByTest).toBe(true); // it waits in its emergency state; nothing powers it off
+  });
+});
+
 describe('Anaconda test double failures', () => {
-  it('rejects an unknown kickstart command with Anaconda\'s wording, before touching the disk', async () => {
+  it('rejects an unknown kickstart command with Anaconda\'s wording, before touching the disk, and stays up', async () => {
     const ks = ['text', 'zerombr', 'frobnicate --now', 'autopart', 'poweroff', ''].join('\n');
     const { dir, initrd, disk } = await withKickstart('x86_64', 'unknown-command', ks);
-    const run = await runInstaller({ arch: 'x86_64', kernel: trees.x86_64.kernel, initrd, append: `inst.ks=file:/ks.cfg ${BOOT_ARGS}`, disk, dir, timeoutMs: 5 * 60_000 });
+    const append = `inst.ks=file:/ks.cfg ${repo('x86_64')} ${BOOT_ARGS}`;
+    const run = await runInstaller({ arch: 'x86_64', kernel: trees.x86_64.kernel, initrd, append, disk, dir, timeoutMs: 5 * 60_000, until: /the machine stays up/ });
     expect(run.log).toMatch(/ERROR anaconda: The following problem occurred on line 3 of the kickstart file: Unknown command: frobnicate/);
     expect(run.console).toContain('An error occurred during reading the kickstart file:');
     expect(run.log).not.toContain('storage:');
+    expect(run.stoppedByTest).toBe(true);
   });
 
-  it('fails the install when a %pre --erroronfail script fails (kickstart fetched over http)', async () => {
-    const ks = ['text', 'autopart', `liveimg --url=${server.guestBase}/i686/${PAYLOAD_FILE}`, '%pre --erroronfail', 'echo about to fail', 'exit 3', '%end', 'poweroff', ''].join('\n');
+  it('a failed %pre --erroronfail (kickstart over http, cmdline mode): the error, %onerror, then a wait, not a power-off', async () => {
+    const ks = ['text', 'autopart', `liveimg --url=${server.guestBase}/i686/${PAYLOAD_FILE}`, '%pre --erroronfail', 'echo about to fail', 'exit 3', '%end', '%onerror', 'echo KILN-ONERROR ran', '%end', 'poweroff', ''].join('\n');
     await writeFile(join(work, 'pre-fails.cfg'), ks);
     const { dir, disk } = await withKickstart('i686', 'pre-fails', ks);
-    const append = `inst.ks=${server.guestBase}/ks/pre-fails.cfg ${BOOT_ARGS}`;
-    const run = await runInstaller({ arch: 'i686', kernel: trees.i686.kernel, initrd: trees.i686.initrd, append, disk, dir, timeoutMs: 5 * 60_000 });
+    const append = `inst.ks=${server.guestBase}/ks/pre-fails.cfg ${repo('i686')} ${BOOT_ARGS}`;
+    const until = /All kickstart %onerror script\(s\) have been run/;
+    const run = await runInstaller({ arch: 'i686', kernel: trees.i686.kernel, initrd: trees.i686.initrd, append, disk, dir, timeoutMs: 5 * 60_000, until });
     expect(run.log).toContain('INFO program: about to fail');
     expect(run.log).toContain('There was an error running the kickstart script at line 4.');
     expect(run.log).toContain('Traceback (most recent call last):');
+    expect(run.log).toContain('INFO program: KILN-ONERROR ran');
     expect(run.log).not.toContain('packaging: Installing');
+    expect(run.console).toContain('The installation was stopped due to an error which occurred while running in non-interactive cmdline mode.');
+    expect(run.log).not.toContain('powering off');
+    expect(run.stoppedByTest).toBe(true); // Anaconda sleeps 180 s after %onerror; the test did not wait for that
   });
 });

@@ -1,9 +1,11 @@
 #!/bin/sh
-# /init of kiln's Anaconda TEST DOUBLE. This is NOT Anaconda: it is a busybox shell script built
-# from Debian packages (scripts/test-installer/) so that kiln's install stage can be tested where
-# no Fedora tree or Anaconda can be had. It accepts Anaconda's boot options and a kickstart subset
-# (see scripts/test-installer/README.md), logs like Anaconda on the virtio port
-# org.fedoraproject.anaconda.log.0 and the console, and fails with Anaconda's wording.
+# /init of the second stage (images/install.img) of kiln's Anaconda TEST DOUBLE. This is NOT
+# Anaconda: it is a busybox shell script built from Debian packages (scripts/test-installer/) so
+# that kiln's install stage can be tested where no Fedora tree or Anaconda can be had. The first
+# stage (stage1.sh, the initrd) fetched this image from the install tree, mounted it and switched
+# to it, with /proc, /sys, /dev and /run (the kickstart in /run/install/ks.cfg) moved along. It
+# reads a kickstart subset (see scripts/test-installer/README.md), logs like Anaconda on the
+# virtio port org.fedoraproject.anaconda.log.0 and the console, and fails with Anaconda's wording.
 #
 # Order, as in Anaconda: read and check the whole kickstart; %pre; partition, format and mount
 # under /mnt/sysimage; unpack the liveimg payload; fstab, host name, time zone, root password,
@@ -14,10 +16,8 @@ export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 LIB=/usr/share/anaconda-test-double
 LOG_PORT_NAME=org.fedoraproject.anaconda.log.0
 SCRIPT_LOGS=""
+UI_MODE=text
 
-/bin/busybox mount -t proc proc /proc
-/bin/busybox mount -t sysfs sysfs /sys
-/bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox --install -s
 
 . $LIB/log.sh
@@ -27,17 +27,9 @@ SCRIPT_LOGS=""
 . $LIB/payload.sh
 . $LIB/system.sh
 
-load_modules() {
-  local ko
-  while read -r ko; do
-    insmod "$ko" 2> /tmp/insmod.err || grep -q 'File exists' /tmp/insmod.err || cat /tmp/insmod.err
-  done < /etc/anaconda-test-double/modules
-}
-
 # Named virtio ports are vportNpM devices whose names are in sysfs; udev links every one under
 # /dev/virtio-ports/<name> (Anaconda's log port, and any other channel the host gave the guest,
-# which %post scripts may write to). The test double has no udev, so it makes those links itself
-# and waits for the log port among them.
+# which %post scripts may write to). The test double has no udev, so it makes those links itself.
 link_virtio_ports() {
   local n dev name
   for n in /sys/class/virtio-ports/*/name; do
@@ -52,29 +44,23 @@ link_virtio_ports() {
   done
 }
 
+# Anaconda forwards its log to the port when the port is there, and never waits for it.
 find_log_port() {
-  local i
-  for i in $(seq 30); do
-    link_virtio_ports
-    if [ -e "/dev/virtio-ports/$LOG_PORT_NAME" ]; then
-      PORT=/dev/virtio-ports/$LOG_PORT_NAME
-      return 0
-    fi
-    usleep 100000
-  done
-  return 1
+  link_virtio_ports
+  [ -e "/dev/virtio-ports/$LOG_PORT_NAME" ] && PORT=/dev/virtio-ports/$LOG_PORT_NAME
 }
 
-# Anaconda's boot options; others (console=, quiet, …) belong to the kernel.
+# Anaconda's boot options; others (console=, quiet, …) belong to the kernel. The first stage has
+# used inst.repo= / inst.stage2= already.
 read_cmdline() {
   local arg
   INST_KS=""
   for arg in $(cat /proc/cmdline); do
     case "$arg" in
       inst.ks=* | ks=*) INST_KS=${arg#*=} ;;
-      inst.repo=* | inst.stage2=* | repo=* | stage2=*)
-        log INFO anaconda "boot option $arg accepted (the test double installs only the kickstart's liveimg)" ;;
-      inst.text | inst.cmdline | text | cmdline) log INFO anaconda "boot option $arg accepted" ;;
+      inst.repo=* | inst.stage2=* | repo=* | stage2=* | method=*) log INFO anaconda "boot option $arg: the installer image came from there" ;;
+      inst.cmdline | cmdline) UI_MODE=cmdline; log INFO anaconda "boot option $arg accepted" ;;
+      inst.text | text) log INFO anaconda "boot option $arg accepted" ;;
       console=*) log INFO anaconda "console: ${arg#console=}" ;;
     esac
   done
@@ -97,7 +83,6 @@ finish() {
   sleep 60
 }
 
-load_modules
 find_log_port || echo "warning: no virtio port named $LOG_PORT_NAME; logging to the console only"
 log INFO anaconda "kiln's Anaconda test double (NOT Anaconda: a busybox shell script) $(cat /etc/anaconda-test-double/version 2>/dev/null) on $(uname -r) $(uname -m)"
 read_cmdline

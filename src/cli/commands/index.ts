@@ -5,9 +5,10 @@ import { doctorCommand } from './doctor.js';
 import { dropCommand } from './drop.js';
 import { imagesCommand } from './images.js';
 import { ksCommand } from './ks.js';
+import { kojiCommand } from './koji.js';
 import { logsCommand } from './logs.js';
 import { publishCommand } from './publish.js';
 import { targetCommand } from './target.js';
 import { testCommand } from './test.js';
 
-export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, testCommand, dropCommand, imagesCommand, logsCommand, publishCommand, ksCommand];
+export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, testCommand, dropCommand, imagesCommand, logsCommand, publishCommand, kojiCommand, ksCommand];

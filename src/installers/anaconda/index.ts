@@ -13,13 +13,13 @@ import { icicleXml } from './icicle.js';
 import { installKickstart, type AnacondaKickstart } from './kickstart.js';
 import { ANACONDA_FAILURE_PATTERNS } from './log-patterns.js';
 import { MANIFEST_END, parseManifest, REPORT_CHANNEL } from './manifest.js';
-import { prepareMedia } from './media.js';
-import { pickQuirks } from './quirks.js';
+import { prepareMedia, type AnacondaMedia } from './media.js';
+import { pickTreeQuirks } from './quirks.js';
 
 /** Anaconda's virtio log port (livemedia-creator reads the same one). */
 export const ANACONDA_LOG_CHANNEL = 'org.fedoraproject.anaconda.log.0';
 
-export const anacondaDriver: InstallerDriver<AnacondaKickstart> = {
+export const anacondaDriver: InstallerDriver<AnacondaKickstart, AnacondaMedia> = {
   name: 'anaconda',
   families: ['fedora', 'rhel', 'centos'],
   logChannel: ANACONDA_LOG_CHANNEL,
@@ -27,7 +27,8 @@ export const anacondaDriver: InstallerDriver<AnacondaKickstart> = {
   media: (request) => prepareMedia(request),
   answerFile: (spec) => installKickstart(spec),
   plan(media, kickstart) {
-    const { quirks, warning } = pickQuirks(media.family, media.release);
+    // media() is prepareMedia's: the .treeinfo as read, whose [kiln] section may name the Anaconda it behaves like.
+    const { quirks, warning } = pickTreeQuirks(media.treeInfo);
     return {
       warning,
       cmdline: ({ repoUrl, extra }) => bootArgs({ quirks, repoUrl, cmdlineMode: kickstart.cmdlineMode, extra: [...extra] }),

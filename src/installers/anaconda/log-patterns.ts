@@ -1,7 +1,9 @@
 /**
  * Lines that mean an Anaconda install has failed. Most come from livemedia-creator's log monitor
  * (the reference for watching Anaconda in a VM); the rest are Anaconda's own messages for
- * kickstart errors and failed `%post --erroronfail` scripts, and the kernel's panic line.
+ * kickstart errors and failed `%post --erroronfail` scripts, the kernel's panic line, and the
+ * console lines of Anaconda's dracut module when the initramfs cannot get the installer image
+ * (stage2) from the tree: dracut then waits minutes before giving up, kiln need not.
  * Matching one ends the build within seconds instead of waiting for a timeout.
  */
 import type { FailurePattern } from '../failure-patterns.js';
@@ -23,5 +25,7 @@ export const ANACONDA_FAILURE_PATTERNS: readonly FailurePattern[] = [
   { id: 'dependency', test: /packaging: .* requires .*/, summary: 'a package dependency is missing' },
   { id: 'kickstart-error', test: /The following problem occurred on line \d+ of the kickstart file/, summary: 'the installer rejected the kickstart' },
   { id: 'kickstart-missing', test: /Kickstart file .* is missing|Error processing kickstart file/, summary: 'the installer could not read the kickstart' },
+  { id: 'stage2-fetch', test: 'anaconda: failed to fetch stage2 from', summary: 'the installer image (stage2) could not be fetched from the install tree' },
+  { id: 'dracut-fatal', test: 'dracut: FATAL: ', summary: "the installer's initramfs gave up (dracut FATAL)" },
   { id: 'script-failed', test: /There was an error running the kickstart script at line \d+/, summary: 'a %post --erroronfail script failed' },
 ];

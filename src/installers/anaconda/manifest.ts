@@ -25,7 +25,7 @@ export function manifestPostScript(): { options: string[]; body: string } {
     '{',
     `  echo ${MANIFEST_BEGIN}`,
     '  if chroot "$root" rpm --version >/dev/null 2>&1; then',
-    "    chroot \"$root\" rpm -qa --qf 'KILN-RPM %{NAME}|%{EPOCH}|%{VERSION}|%{RELEASE}|%{ARCH}\\n'",
+    "    chroot \"$root\" rpm -qa --qf 'KILN-RPM %{NAME}|%{EPOCH}|%{VERSION}|%{RELEASE}|%{ARCH}|%{SIGMD5}\\n'",
     '  elif chroot "$root" dpkg-query --version >/dev/null 2>&1; then',
     "    chroot \"$root\" dpkg-query -W -f='KILN-DEB ${Status}|${Package}|${Version}|${Architecture}\\n'",
     '  fi',
@@ -61,15 +61,18 @@ export function parseManifest(lines: readonly string[]): PackageEntry[] | undefi
     const rpm = /^KILN-RPM (.+)$/.exec(line);
     const deb = /^KILN-DEB (.+)$/.exec(line);
     if (rpm) {
-      const [name, epoch, version, release, arch] = rpm[1]!.split('|');
+      const [name, epoch, version, release, arch, sigmd5] = rpm[1]!.split('|');
       // gpg-pubkey "packages" are imported signing keys, not software.
       if (name && version !== undefined && name !== 'gpg-pubkey') {
-        packages.push({ name, epoch: !epoch || epoch === '(none)' ? '0' : epoch, version, release: release ?? '', arch: arch ?? '' });
+        const entry: PackageEntry = { name, epoch: !epoch || epoch === '(none)' ? '0' : epoch, version, release: release ?? '', arch: arch ?? '', format: 'rpm' };
+        // The header's SIGMD5 is what Koji knows an rpm by (its payloadhash).
+        if (sigmd5 && /^[0-9a-f]{32}$/.test(sigmd5)) entry.sigmd5 = sigmd5;
+        packages.push(entry);
       }
     } else if (deb) {
       // Packages dpkg only remembers (removed, config files left) are not installed.
       const [status, name, full, arch] = deb[1]!.split('|');
-      if (name && full && status?.endsWith(' installed')) packages.push({ name, ...splitDebianVersion(full), arch: arch ?? '' });
+      if (name && full && status?.endsWith(' installed')) packages.push({ name, ...splitDebianVersion(full), arch: arch ?? '', format: 'deb' });
     }
   }
   return packages.sort((a, b) => a.name.localeCompare(b.name) || a.arch.localeCompare(b.arch));

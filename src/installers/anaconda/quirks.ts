@@ -8,6 +8,8 @@
  * - The virtio log port org.fedoraproject.anaconda.log.0 exists since Fedora 18 / RHEL 7.
  */
 
+import type { TreeInfo } from './treeinfo.js';
+
 export type AnacondaFamily = 'fedora' | 'rhel';
 
 export interface AnacondaQuirks {
@@ -62,4 +64,9 @@ export function pickQuirks(familyName: string | undefined, version: string | und
     return { quirks: rows[0]!, warning: `${familyName} ${version} is older than kiln's Anaconda table; using the options of ${rows[0]!.family} ${rows[0]!.from}` };
   }
   return { quirks: row };
+}
+
+/** The row for a tree: the Anaconda its [kiln] section names, else its own release's. */
+export function pickTreeQuirks(info: TreeInfo | undefined): QuirksChoice {
+  return info?.anaconda ? pickQuirks(info.anaconda.family, info.anaconda.version) : pickQuirks(info?.family, info?.version);
 }

@@ -1,7 +1,9 @@
 /**
  * .treeinfo of an install tree: the INI file that names the kernel and initrd per arch and their
  * checksums. Both layouts are read: the old one (Fedora ≤ 22: [general] family/version/arch) and
- * productmd's ([header] version=1.x, [release], [tree], [images-<platform>], [checksums]).
+ * productmd's ([header] version=1.x, [release], [tree], [images-<platform>], [checksums]). A tree
+ * whose installer behaves like another distribution's Anaconda (a respin, a derivative) may say
+ * which in kiln's own section: `[kiln]` with `anaconda_family` and `anaconda_version`.
  * The parser is a few lines: no maintained npm INI reader keeps duplicate-free, case-preserving
  * keys with ':' and '=' separators the way Python's configparser (which writes these files) does.
  */
@@ -21,6 +23,8 @@ export interface TreeInfo {
   checksums: Map<string, { algorithm: string; hex: string }>;
   /** Relative path of the stage2 image, when the tree names one. */
   stage2?: string;
+  /** The Anaconda the tree's installer behaves like, when its [kiln] section says. */
+  anaconda?: { family: string; version: string };
 }
 
 export function parseIni(text: string, file: string): IniSections {
@@ -77,9 +81,13 @@ export function parseTreeInfo(text: string, arch: Arch, file = '.treeinfo'): Tre
     const m = /^(\w+):([0-9a-fA-F]+)$/.exec(value.trim());
     if (m) checksums.set(path, { algorithm: m[1]!.toLowerCase(), hex: m[2]!.toLowerCase() });
   }
+  const kiln = ini.get('kiln');
+  const anacondaFamily = kiln?.get('anaconda_family');
+  const anacondaVersion = kiln?.get('anaconda_version');
   return {
     family,
     version,
+    anaconda: anacondaFamily && anacondaVersion ? { family: anacondaFamily, version: anacondaVersion } : undefined,
     arch: treeArch,
     kernel: imagesSection.get('kernel')!,
     initrd: imagesSection.get('initrd') ?? 'images/pxeboot/initrd.img',

@@ -8,7 +8,8 @@
  * TERMINATED on interrupt.
  */
 import { availableParallelism, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { PreparedCache } from '../../targets/prepared-cache.js';
 import { withCleanup } from '../../core/cleanup.js';
 import { interruptedError, KilnError } from '../../core/errors.js';
 import { KILN_VERSION } from '../../core/version.js';
@@ -81,6 +82,11 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
     updatedAt: new Date().toISOString(),
     items: [],
   };
+  // A resumed compose: the outputs and test results stay, this run's steps start afresh.
+  for (const r of record.items) {
+    r.steps = {};
+    delete r.error;
+  }
   for (const item of plan.items) {
     if (!record.items.some((r) => `${r.image} ${r.arch}` === item.id)) {
       const [image, arch] = item.id.split(' ');
@@ -94,8 +100,10 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
   ctx.emit({ type: 'message', level: 'info', text: `${choice.record ? 'resuming' : 'starting'} compose ${compose.id} in ${dir}` });
 
   return withCleanup(ctx.emit, async (cleanup) => {
+    const prepared = new PreparedCache(join(layout.root, 'work', '.prepared'));
+    cleanup.push('prepared images', () => prepared.dispose());
     const d: DropContext = {
-      spec, compose, layout, plan, recorder, bases: new Map(),
+      spec, compose, layout, plan, recorder, bases: new Map(), prepared, diskTests: new Map(),
       res: new JobResources(ctx, cleanup),
       settings: { xzLevel: request.xzLevel ?? 6, test: { timeoutS: request.testTimeoutS ?? 900, memoryMiB: request.testMemoryMiB ?? 1024 } },
     };

@@ -27,6 +27,7 @@ export async function targetsStep(d: DropContext, item: PlannedItem, signal: Abo
       stem: item.stem,
       prepProfile: item.image.targets.includes('ec2') ? 'ec2' : undefined,
       verifyReused: true,
+      prepared: d.prepared,
       accel: (await res.accelerator()).accel,
       options: { 'raw-xz': { level }, 'raw-tar-xz': { level } },
       emit,

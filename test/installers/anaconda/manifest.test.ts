@@ -12,7 +12,7 @@ describe('parseManifest', () => {
       'noise',
       MANIFEST_BEGIN,
       'KILN-RPM bash|(none)|4.2.45|1.fc19|x86_64',
-      'KILN-RPM kernel|0|3.9.5|301.fc19|x86_64',
+      'KILN-RPM kernel|0|3.9.5|301.fc19|x86_64|0123456789abcdef0123456789abcdef',
       'KILN-DEB install ok installed|openssh-server|1:9.2p1-2+deb12u3|amd64',
       'KILN-DEB install ok installed|zlib1g|1:1.2.13.dfsg-1|amd64',
       'KILN-DEB install ok installed|base-files|12.4+deb12u6|amd64',
@@ -27,7 +27,8 @@ describe('parseManifest', () => {
       'openssh-server-1:9.2p1-2+deb12u3.amd64',
       'zlib1g-1:1.2.13.dfsg-1.amd64',
     ]);
-    expect(pkgs.find((p) => p.name === 'openssh-server')).toEqual({ name: 'openssh-server', epoch: '1', version: '9.2p1', release: '2+deb12u3', arch: 'amd64' });
+    expect(pkgs.find((p) => p.name === 'openssh-server')).toEqual({ name: 'openssh-server', epoch: '1', version: '9.2p1', release: '2+deb12u3', arch: 'amd64', format: 'deb' });
+    expect(pkgs.find((p) => p.name === 'kernel')).toEqual({ name: 'kernel', epoch: '0', version: '3.9.5', release: '301.fc19', arch: 'x86_64', format: 'rpm', sigmd5: '0123456789abcdef0123456789abcdef' });
   });
 
   it('is undefined when the manifest did not finish', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pickQuirks } from '../../../src/installers/anaconda/quirks.js';
+import { pickQuirks, pickTreeQuirks } from '../../../src/installers/anaconda/quirks.js';
+import { parseTreeInfo } from '../../../src/installers/anaconda/treeinfo.js';
 import { bootArgs } from '../../../src/installers/anaconda/boot-args.js';
 
 describe('pickQuirks', () => {
@@ -17,6 +18,30 @@ describe('pickQuirks', () => {
     expect(quirks.ks).toBe(ks);
     expect(quirks.virtioLog).toBe(virtio);
     expect(warning !== undefined).toBe(warns);
+  });
+});
+
+describe('pickTreeQuirks', () => {
+  const tree = (extra: string) =>
+    parseTreeInfo(`[release]\nname = Foo Linux\nversion = 3\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n${extra}`, 'x86_64');
+
+  it('takes the Anaconda a [kiln] section names, without a warning', () => {
+    const { quirks, warning } = pickTreeQuirks(tree('[kiln]\nanaconda_family = Red Hat Enterprise Linux\nanaconda_version = 6\n'));
+    expect(warning).toBeUndefined();
+    expect(quirks).toMatchObject({ family: 'rhel', from: 6, repo: 'repo' });
+  });
+
+  it.each([
+    ['no [kiln] section', ''],
+    ['a [kiln] section without a version', '[kiln]\nanaconda_family = Fedora\n'],
+  ])('falls back to the release with %s (and warns about an unknown one)', (_name, extra) => {
+    const { quirks, warning } = pickTreeQuirks(tree(extra));
+    expect(quirks).toMatchObject({ family: 'fedora', from: 18 });
+    expect(warning).toContain("'Foo Linux 3' is not in kiln's Anaconda table");
+  });
+
+  it('uses the release of a tree without [kiln]', () => {
+    expect(pickTreeQuirks(parseTreeInfo('[general]\nfamily = Fedora\nversion = 17\n[images-x86_64]\nkernel = k\n', 'x86_64'))).toEqual({ quirks: pickQuirks('Fedora', '17').quirks });
   });
 });
 

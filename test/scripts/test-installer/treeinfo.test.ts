@@ -8,17 +8,18 @@ import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../../scripts/test-installer/arch.js';
 import { renderTreeinfo, type TreeinfoInput } from '../../../scripts/test-installer/treeinfo.js';
 import { parseTreeInfo } from '../../../src/installers/anaconda/treeinfo.js';
+import { pickTreeQuirks } from '../../../src/installers/anaconda/quirks.js';
 
 const input = (treeArch: string): TreeinfoInput => ({
   arch: treeArch,
   timestamp: 1_700_000_000,
   kernel: 'images/pxeboot/vmlinuz',
   initrd: 'images/pxeboot/initrd.img',
-  payload: 'payload/rootfs.tar.zst',
-  debianRelease: 'bookworm',
+  stage2: 'images/install.img',
   checksums: {
     'images/pxeboot/vmlinuz': 'a'.repeat(64),
     'images/pxeboot/initrd.img': 'b'.repeat(64),
+    'images/install.img': 'd'.repeat(64),
     'payload/rootfs.tar.zst': 'c'.repeat(64),
   },
 });
@@ -37,6 +38,26 @@ describe('renderTreeinfo', () => {
     expect(info.initrd).toBe('images/pxeboot/initrd.img');
     expect(info.checksums.get('images/pxeboot/initrd.img')).toEqual({ algorithm: 'sha256', hex: 'b'.repeat(64) });
     expect(info.checksums.get('payload/rootfs.tar.zst')).toEqual({ algorithm: 'sha256', hex: 'c'.repeat(64) });
-    expect(info.stage2).toBe('images/pxeboot/initrd.img');
+    expect(info.stage2).toBe('images/install.img');
+    expect(info.checksums.get('images/install.img')).toEqual({ algorithm: 'sha256', hex: 'd'.repeat(64) });
+    // The release names the test double; [kiln] names the Anaconda it behaves like.
+    expect(info.family).toBe('kiln Anaconda test double');
+    expect(info.anaconda).toEqual({ family: 'Fedora', version: '19' });
+  });
+
+  it('makes kiln pick the row of the Anaconda it behaves like (Fedora 18+: inst. options, the virtio log port), without a warning', () => {
+    const choice = pickTreeQuirks(parseTreeInfo(renderTreeinfo(input('x86_64')), 'x86_64'));
+    expect(choice.warning).toBeUndefined();
+    expect(choice.quirks).toMatchObject({ family: 'fedora', from: 18, repo: 'inst.repo', virtioLog: true });
+  });
+
+  it("starts with a section and has no comment lines but productmd's two WARNING keys of [general] (libosinfo reads it as a GLib key file)", () => {
+    const text = renderTreeinfo(input('x86_64'));
+    expect(text.startsWith('[checksums]\n')).toBe(true);
+    const comments = text.split('\n').filter((l) => /^[;#]/.test(l));
+    expect(comments).toEqual([
+      '; WARNING.0 = This section provides compatibility with pre-productmd treeinfos.',
+      '; WARNING.1 = Read productmd documentation for details about new format.',
+    ]);
   });
 });

@@ -180,7 +180,8 @@ ks_command() {
   local cmd=$1
   shift
   case "$cmd" in
-    text | cmdline | graphical) log INFO anaconda "kickstart line $KS_LINE: $cmd (the test double has no user interface)" ;;
+    cmdline) UI_MODE=cmdline; log INFO anaconda "kickstart line $KS_LINE: cmdline (non-interactive: errors are printed, not shown in a dialog)" ;;
+    text | graphical) log INFO anaconda "kickstart line $KS_LINE: $cmd (the test double's only user interface is its error prompt)" ;;
     lang | keyboard | selinux | firewall | user | group | sshkey | sshpw | skipx | xconfig | firstboot | eula | \
       logging | auth | authconfig | authselect | timesource | pwpolicy | mediacheck | vnc | monitor | realm | module)
       accepted "$cmd $*" ;;

@@ -66,13 +66,13 @@ ks_error() {
   say "$2"
   say ""
   say "The installer will now terminate."
-  terminate
+  ks_terminate
 }
 
 # die LOGGER MESSAGE: an installation error. "packaging" errors read like Anaconda's payload
 # failures, "script" ones are logged as given (Anaconda's %post failure text), the others read
 # like its fatal-error dialog; then a Python-style traceback block (log monitors such as
-# livemedia-creator's look for "Traceback (").
+# livemedia-creator's look for "Traceback ("), and Anaconda's wait (stop_after_error).
 die() {
   _logger=$1
   shift
@@ -86,25 +86,55 @@ die() {
   log CRITICAL exception "Traceback (most recent call last):"
   log CRITICAL exception "  File \"/init\" (kiln's Anaconda test double, a busybox shell script), in install"
   log CRITICAL exception "pyanaconda.errors.InstallError: $*"
-  say ""
-  say "An error occurred during the installation:"
-  say ""
-  say "$*"
-  say ""
-  say "The installer will now terminate."
-  if [ "$DYING" = 0 ]; then
-    DYING=1
+  [ "$DYING" = 0 ] || terminate
+  DYING=1
+  stop_after_error "$*"
+}
+
+# What Anaconda does after an installation error (pyanaconda/exception.py): in cmdline mode it
+# prints why, runs the %onerror and %traceback scripts, sleeps 180 s and exits; in text mode its
+# error dialog waits for ENTER first. Its exit handler then does the kickstart's poweroff, reboot
+# or halt. The guest stays up meanwhile: whoever watches the log must act on the error line.
+stop_after_error() {
+  if [ "$UI_MODE" = cmdline ]; then
+    say ""
+    say "The installation was stopped due to an error which occurred while running in non-interactive cmdline mode. Since there cannot be any questions in cmdline mode, edit your kickstart file and retry installation."
+    say "The exact error message is: "
+    say ""
+    say "$1. "
+    say ""
+    say "The installer will now terminate."
+    run_onerror_scripts
+    sleep 180
+  else
+    say ""
+    say "An error occurred during the installation:"
+    say ""
+    say "$1"
+    say ""
+    say "Press ENTER to exit: "
+    read -r _ < /dev/console
     run_onerror_scripts
   fi
   terminate
 }
 
-# Unmounts what the install mounted, syncs and powers off (never returns).
+# Anaconda's exit: the kickstart's action (never returns).
 terminate() {
   unmount_target
   sync
-  log INFO anaconda "kiln's Anaconda test double: powering off"
-  sleep 1
-  poweroff -f
-  sleep 60
+  case "$KS_ACTION" in
+    poweroff) log INFO anaconda "kiln's Anaconda test double: powering off"; sleep 1; poweroff -f ;;
+    reboot | "") log INFO anaconda "kiln's Anaconda test double: rebooting"; sleep 1; reboot -f ;;
+    *) say "The system is halted (kickstart halt)." ;;
+  esac
+  while :; do sleep 3600; done
+}
+
+# After a kickstart it cannot read, Anaconda prints why, sleeps 10 s and exits before its exit
+# handler is set up: nothing powers the machine off, it stays up.
+ks_terminate() {
+  sleep 10
+  log INFO anaconda "kiln's Anaconda test double has exited; the machine stays up"
+  while :; do sleep 3600; done
 }

@@ -9,6 +9,12 @@ NET_UP=0
 net_up() {
   local d i
   [ $NET_UP = 1 ] && return 0
+  # The first stage brought the network up to fetch this image.
+  if [ -n "$(ip -4 -o addr show scope global)" ]; then
+    NET_UP=1
+    log INFO anaconda "network: configured in the initramfs ($(ip -4 -o addr show scope global | awk '{ print $2 " " $4 }'))"
+    return 0
+  fi
   ip link set lo up
   for d in /sys/class/net/*; do
     i=${d##*/}
@@ -37,8 +43,9 @@ fetch() {
 get_kickstart() {
   case "$1" in
     file:*)
-      KS_PATH=${1#file:}
-      [ -r "$KS_PATH" ] || die anaconda "Kickstart file $KS_PATH is missing."
+      # The first stage kept it in /run/install/ks.cfg (its initramfs is gone).
+      KS_PATH=/run/install/ks.cfg
+      [ -r "$KS_PATH" ] || die anaconda "Kickstart file ${1#file:} is missing."
       ;;
     http://* | https://* | ftp://*)
       net_up

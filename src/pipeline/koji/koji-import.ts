@@ -1,0 +1,75 @@
+/**
+ * `kiln koji import`: a directory of `kiln target` outputs becomes one Koji build through
+ * content-generator import. Local problems (bad NVR, no targets.json, a base image missing from
+ * the store) are found before the hub is contacted; the session is logged out at the end.
+ */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { KilnError, usageError } from '../../core/errors.js';
+import type { Emit } from '../../core/events.js';
+import { importItem, KojiSession, nvrString, type ImportResult, type Nvr } from '../../providers/koji/index.js';
+import { openStore } from '../../store/store.js';
+import { hostFacts } from './host-facts.js';
+import { itemFromTargetsDir } from './target-items.js';
+
+export interface KojiConnection {
+  hub: string;
+  /** PEM with the client certificate and key (ssl login). */
+  cert?: string;
+  serverca?: string;
+  /** Password login instead of a certificate, where the hub allows it. */
+  user?: string;
+  /** File whose first line is the password (never a flag: it would show in the process list). */
+  passwordFile?: string;
+}
+
+export interface KojiImportRequest extends KojiConnection {
+  dir: string;
+  nvr: Nvr;
+  cg: string;
+  tag?: string;
+  storeDir: string;
+  emit: Emit;
+  signal?: AbortSignal;
+}
+
+/** Koji's NVR rules (koji.check_NVR): no whitespace or slashes; no '-' in version or release. */
+export function checkNvr(nvr: Nvr): void {
+  for (const [flag, value] of [['--name', nvr.name], ['--version', nvr.version], ['--release', nvr.release]] as const) {
+    if (!value || !/^[^\s/]+$/.test(value)) throw usageError(`${flag} '${value ?? ''}': give a value without spaces or slashes`);
+    if (flag !== '--name' && value.includes('-')) throw usageError(`${flag} '${value}' contains '-'`, "Koji splits name-version-release at '-': version and release cannot contain one.");
+  }
+}
+
+/** Opens a session and logs in: client certificate, else user and password. */
+export async function openKojiSession(c: KojiConnection, signal?: AbortSignal): Promise<KojiSession> {
+  if (!c.cert && !c.user) throw usageError('no Koji credentials', 'Give --cert PEM (client certificate and key), or --user NAME with --password-file FILE.');
+  const session = await KojiSession.open({ hub: c.hub, cert: c.cert, serverca: c.serverca });
+  try {
+    if (c.cert) await session.sslLogin(signal);
+    else {
+      if (!c.passwordFile) throw usageError('--user needs --password-file', 'The password is read from a file so that it never shows in the process list.');
+      const password = (await readFile(c.passwordFile, 'utf8').catch((error: unknown) => {
+        throw new KilnError('KOJI_CREDENTIALS_UNREADABLE', `cannot read the password file ${c.passwordFile}`, { cause: error, fault: 'user' });
+      })).split('\n')[0]!;
+      await session.passwordLogin(c.user!, password, signal);
+    }
+    return session;
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+}
+
+export async function kojiImport(r: KojiImportRequest): Promise<ImportResult> {
+  checkNvr(r.nvr);
+  const host = await hostFacts(r.emit, r.signal);
+  const item = await itemFromTargetsDir({ dir: resolve(r.dir), nvr: r.nvr, store: openStore(resolve(r.storeDir)), host });
+  const session = await openKojiSession(r, r.signal);
+  try {
+    r.emit({ type: 'message', level: 'info', text: `importing ${nvrString(r.nvr)} (${item.files.length} files) into ${session.hub} as content generator ${r.cg}` });
+    return await importItem(item, { session, cg: r.cg, tag: r.tag, emit: r.emit, signal: r.signal });
+  } finally {
+    await session.close();
+  }
+}
