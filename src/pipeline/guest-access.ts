@@ -32,12 +32,18 @@ function passable(mode: number, uid: number, gid: number, who: GuestIdentity): b
   return (mode & 0o001) !== 0;
 }
 
-/** Throws GUEST_CANNOT_REACH naming the first directory above `path` QEMU cannot pass. */
+/**
+ * Throws GUEST_CANNOT_REACH naming the first directory above `path` QEMU cannot pass. Directories
+ * not made yet (a new store's tmp/) are skipped: kiln makes them passable when it creates them.
+ */
 export async function checkGuestCanReach(path: string, who: GuestIdentity | undefined, what: string): Promise<void> {
   if (!guestIsOther(who)) return;
   for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const info = await stat(dir);
-    if (!passable(info.mode, info.uid, info.gid, who)) {
+    const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (info && !passable(info.mode, info.uid, info.gid, who)) {
       throw new KilnError('GUEST_CANNOT_REACH', `libvirt runs QEMU as uid ${who.uid}, which cannot pass ${dir} (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}) to reach ${what}`, {
         fault: 'user',
         hint: `Keep the store where QEMU can reach it (as root the default is /var/lib/kiln/store; --store or $KILN_STORE pick another), or let it through: chmod o+x ${dir}.`,

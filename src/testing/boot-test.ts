@@ -7,14 +7,15 @@
  * directory. A guest that never becomes reachable is reported as a failed `boot` check with the
  * reason and the console's tail, not thrown: the report says what happened to every image.
  */
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildDomainXml, type Hypervisor } from '../../hypervisor/index.js';
 import type { CleanupStack } from '../core/cleanup.js';
 import { isKilnError, toKilnError, usageError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { requireTools } from '../core/tools.js';
+import { checkGuestCanReach, openToGuest } from '../pipeline/guest-access.js';
 import { GuestRun } from '../pipeline/guest-run.js';
 import type { Arch } from '../store/record.js';
 import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
@@ -79,9 +80,14 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
 
 
   return i.cleanup.scope(`boot test of ${basename(i.image)}`, i.emit, async (cleanup) => {
-    // The work directory holds the private key: 0700.
+    // The work directory holds the private key (0600): 0700, or 0710 with QEMU's group when
+    // libvirt runs QEMU as its own user, which must reach the overlay, the seed and the image.
     const work = await mkdtemp(join(i.reportDir, '.work-'));
-    await chmod(work, 0o700);
+    const guest = await (await i.hypervisor()).guestIdentity().catch(() => undefined);
+    await openToGuest(work, guest);
+    await checkGuestCanReach(join(work, 'overlay.qcow2'), guest, "the boot test's work directory");
+    // A qcow2 or raw image is the overlay's backing file, where it is (others are unpacked here).
+    if (kind === 'qcow2' || kind === 'raw') await checkGuestCanReach(resolve(i.image), guest, i.image);
     let keep = false;
     cleanup.push(`work directory ${work}`, () => (keep ? undefined : rm(work, { recursive: true, force: true })));
 

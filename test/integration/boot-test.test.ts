@@ -6,8 +6,7 @@
  * Anaconda test double.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silent } from '../../src/core/events.js';
 import { run } from '../../src/core/run.js';
@@ -16,13 +15,14 @@ import { libguestfsEnv } from '../../src/targets/prep/libguestfs-env.js';
 import type { TargetsRecord } from '../../src/targets/types.js';
 import { baseImageFor } from './fixtures/base-image.js';
 import { kilnTest, notPassed } from './fixtures/kiln-test.js';
+import { guestScratch } from './fixtures/scratch.js';
 
 let work: string;
 let record: TargetsRecord;
 const output = (target: string) => join(work, 'out', record.outputs.find((o) => o.target === target)!.file);
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kiln-boot-test-'));
+  work = await guestScratch('kiln-boot-test-');
   record = await runTargets({
     base: await baseImageFor('x86_64'),
     targets: ['openstack', 'raw-tar-xz', 'appliance'],

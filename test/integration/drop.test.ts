@@ -10,8 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import { run } from '../../src/core/run.js';
@@ -21,6 +20,7 @@ import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../fixtures/aws-endp
 import { payloadUrl, testDropSpecLines } from '../../scripts/test-installer/serve.js';
 import { runStoreDir } from './fixtures/base-image.js';
 import { runCli } from '../cli/helpers.js';
+import { guestScratch } from './fixtures/scratch.js';
 
 let work: string;
 let gnupg: string;
@@ -53,7 +53,7 @@ function dropArgs(): string[] {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kiln-drop-it-'));
+  work = await guestScratch('kiln-drop-it-');
   gnupg = join(work, 'gnupg');
   await run('mkdir', ['-m', '700', gnupg], { timeoutMs: 10_000 });
   await run('gpg', ['--batch', '--passphrase', '', '--quick-gen-key', KEY, 'ed25519', 'sign', '1d'], { timeoutMs: 120_000, env: { GNUPGHOME: gnupg } });

@@ -5,8 +5,7 @@
  * Prints the measured domain create time and event latencies (not asserted).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +23,7 @@ import { compileLayer } from '../hypervisor/helpers/compile-layer.js';
 import { hostKernel, scratchDisk, waitForText } from '../hypervisor/helpers/guest-files.js';
 import { INIT_MARKER, poweroffInitramfs } from '../hypervisor/helpers/poweroff-init.js';
 import { runner } from '../hypervisor/helpers/runner.js';
+import { guestScratch } from './fixtures/scratch.js';
 
 const GUEST_TIMEOUT_MS = 5 * 60_000;
 
@@ -62,7 +62,7 @@ function timeline(domain: { onLifecycle(cb: (e: LifecycleEvent) => void): () => 
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kiln-hv-it-'));
+  dir = await guestScratch('kiln-hv-it-');
   kernel = await hostKernel();
   initramfs = await poweroffInitramfs(dir);
   domainType = (await probeAccelerator(runner)).domainType;

@@ -8,9 +8,8 @@
  * import) and cancels another mid-install, which leaves no guest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdtemp, readFile, readdir, rm, writeFile, open as openFile } from 'node:fs/promises';
+import { copyFile, readFile, readdir, rm, writeFile, open as openFile } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { run } from '../../src/core/run.js';
@@ -30,6 +29,7 @@ import { baseImageFor, runStoreDir, TEST_BUILD_ARGS } from './fixtures/base-imag
 import { runCli } from '../cli/helpers.js';
 import { CG, CG_PASSWORD, startKojiHub, USERS, type KojiHub } from '../fixtures/koji-hub/hub.js';
 import { startKojid, type Kojid } from '../fixtures/koji-hub/kojid.js';
+import { guestScratch } from './fixtures/scratch.js';
 
 const NAME = 'kiln-test-image';
 const TAG = 'kiln-candidate';
@@ -65,7 +65,7 @@ function jsonLines(stdout: string): Record<string, any>[] {
 const kilnDomains = async () => (await hv.listDomains()).filter((d) => d.startsWith('kiln-'));
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kiln-koji-it-'));
+  work = await guestScratch('kiln-koji-it-');
   out = join(work, 'out');
   hv = await openHypervisor({});
   bases = [await baseImageFor('x86_64'), await baseImageFor('i686')];

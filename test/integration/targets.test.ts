@@ -9,8 +9,7 @@
  * every assertion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collect, type Emit } from '../../src/core/events.js';
 import { run } from '../../src/core/run.js';
@@ -24,6 +23,7 @@ import { baseImageFor } from './fixtures/base-image.js';
 import { livedInBase, PLANTED } from '../targets/fixtures/fixture-store.js';
 import { readGuestFiles, type GuestView } from '../targets/fixtures/guest-files.js';
 import { kilnTest, notPassed } from './fixtures/kiln-test.js';
+import { guestScratch } from './fixtures/scratch.js';
 
 let work: string;
 let out: string;
@@ -45,7 +45,7 @@ function makeAll(emit: Emit): Promise<TargetsRecord> {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kiln-targets-it-'));
+  work = await guestScratch('kiln-targets-it-');
   out = join(work, 'out');
   base = await livedInBase(await baseImageFor('x86_64'), join(work, 'store'));
   baseSha = await sha256File(base.disk);
