@@ -19,12 +19,16 @@ async function accountName(uid: number): Promise<string | undefined> {
   return passwd.split('\n').map((l) => l.split(':')).find((f) => f[2] === String(uid))?.[0];
 }
 
-/** The groups of `uid` (primary and supplementary, from /etc/group). */
-async function groupsOf(uid: number, gid: number): Promise<Set<number>> {
-  const name = await accountName(uid);
+/**
+ * The groups a process of `uid` runs with (libvirt starts QEMU with the user's groups): `gid`, the
+ * account's primary group in /etc/passwd (libvirt-qemu's is kvm on Debian) and the groups of
+ * /etc/group that list the account.
+ */
+export function groupsOf(uid: number, gid: number, passwd: string, group: string): Set<number> {
+  const account = passwd.split('\n').map((l) => l.split(':')).find((f) => f[2] === String(uid));
   const groups = new Set([gid]);
-  const text = await readFile('/etc/group', 'utf8').catch(() => '');
-  for (const f of text.split('\n').map((l) => l.split(':'))) if (name && f[3]?.split(',').includes(name)) groups.add(Number(f[2]));
+  if (account?.[3]) groups.add(Number(account[3]));
+  for (const f of group.split('\n').map((l) => l.split(':'))) if (account && f[3]?.split(',').includes(account[0]!)) groups.add(Number(f[2]));
   return groups;
 }
 
@@ -52,7 +56,7 @@ export async function qemuChecks(hv: Hypervisor, storeDir: string): Promise<Chec
   }
   const kvm = await stat('/dev/kvm').catch(() => undefined);
   if (kvm && who.uid !== 0) {
-    const groups = await groupsOf(who.uid, who.gid);
+    const groups = groupsOf(who.uid, who.gid, await readFile('/etc/passwd', 'utf8').catch(() => ''), await readFile('/etc/group', 'utf8').catch(() => ''));
     const usable = kvm.uid === who.uid ? (kvm.mode & 0o600) === 0o600 : groups.has(kvm.gid) ? (kvm.mode & 0o060) === 0o060 : (kvm.mode & 0o006) === 0o006;
     checks.push(
       usable
