@@ -9,6 +9,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rmrf } from './fs.js';
 import { isAlive, OWNER_FILE, readOwnerFile, writeOwnerFile, type Owner } from './owner.js';
+import { formatBytes } from './units.js';
 
 export interface Reclaimed {
   dir: string;
@@ -49,4 +50,10 @@ export async function reclaimDead(parent: string, matches: (name: string) => boo
     reclaimed.push({ dir, owner, bytes });
   }
   return reclaimed;
+}
+
+/** What kiln says about a reclaimed directory (event code WORK_RECLAIMED). */
+export function reclaimedText(r: Reclaimed): string {
+  const who = r.owner ? `${r.owner.what ?? 'a kiln run'} (pid ${r.owner.pid}, no longer running)` : 'an older kiln run';
+  return `reclaimed ${formatBytes(r.bytes)}: the work directory ${r.dir} of ${who}`;
 }

@@ -8,8 +8,8 @@ import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import type { CleanupStack } from '../core/cleanup.js';
 import { KilnError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
+import { reclaimedText } from '../core/work-dirs.js';
 import { openStore, type Store } from '../store/store.js';
-import { formatBytes } from '../core/units.js';
 import type { GuestIdentity } from './guest-access.js';
 import { chooseAccelerator, type Accelerator, type AccelMode } from './accel.js';
 
@@ -64,10 +64,7 @@ export class JobResources {
     this.store = once(async () => {
       const store = openStore(ctx.storeDir);
       await store.init();
-      for (const r of await store.reclaim()) {
-        const who = r.owner ? `${r.owner.what ?? 'a kiln run'} (pid ${r.owner.pid}, no longer running)` : 'an older kiln run';
-        ctx.emit({ type: 'message', level: 'info', code: 'WORK_RECLAIMED', text: `reclaimed ${formatBytes(r.bytes)}: the work directory ${r.dir} of ${who}` });
-      }
+      for (const r of await store.reclaim()) ctx.emit({ type: 'message', level: 'info', code: 'WORK_RECLAIMED', text: reclaimedText(r) });
       return store;
     });
   }

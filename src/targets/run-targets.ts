@@ -7,8 +7,7 @@
  */
 import { access, mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { OWNER_FILE, writeOwnerFile } from '../core/owner.js';
-import { formatBytes } from '../core/units.js';
-import { reclaimDead } from '../core/work-dirs.js';
+import { reclaimDead, reclaimedText } from '../core/work-dirs.js';
 import { dirname, join } from 'node:path';
 import { tempSibling } from '../core/atomic.js';
 import { inScope, type CleanupStack } from '../core/cleanup.js';
@@ -125,9 +124,7 @@ export async function runTargets(input: RunTargetsInput): Promise<TargetsRecord>
   );
   const createdDir = await ensureWritableDir(outDir);
   // Work directories of target runs that died (SIGKILL) in this output directory: gone, and said.
-  for (const r of await reclaimDead(outDir, (name) => name.startsWith('.kiln-targets-'))) {
-    emit({ type: 'message', level: 'info', code: 'WORK_RECLAIMED', text: `reclaimed ${formatBytes(r.bytes)}: the work directory ${r.dir} of ${r.owner?.what ?? 'an older kiln run'}${r.owner ? ` (pid ${r.owner.pid}, no longer running)` : ''}` });
-  }
+  for (const r of await reclaimDead(outDir, (name) => name.startsWith('.kiln-targets-'))) emit({ type: 'message', level: 'info', code: 'WORK_RECLAIMED', text: reclaimedText(r) });
 
   const existing = await readRecordFile(outDir);
   const done: TargetOutput[] = [];

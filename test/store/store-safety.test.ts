@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { currentOwner, OWNER_FILE } from '../../src/core/owner.js';
 import { lockKey } from '../../src/store/key-lock.js';
 import { keyedHash, storeSecret } from '../../src/store/store-secret.js';
-import { claimWorkDir, reclaimDead } from '../../src/core/work-dirs.js';
+import { claimWorkDir, reclaimDead, reclaimedText } from '../../src/core/work-dirs.js';
 import { choosePrune } from '../../src/store/prune.js';
 import type { BaseImage } from '../../src/store/store.js';
 
@@ -78,6 +78,7 @@ describe('work directories of dead builds', () => {
     const reclaimed = await reclaimDead(dir);
     expect(reclaimed.map((r) => [r.dir, r.owner?.what])).toEqual([[dead, 'build X']]);
     expect(reclaimed[0]!.bytes).toBeGreaterThanOrEqual(64 * 1024);
+    expect(reclaimedText(reclaimed[0]!)).toMatch(new RegExp(`^reclaimed \\d+(\\.\\d+)? KiB: the work directory ${dead} of build X \\(pid \\d+, no longer running\\)$`));
     expect(await readdir(dir)).toEqual(['live']);
   });
 });
