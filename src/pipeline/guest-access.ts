@@ -46,7 +46,7 @@ export async function checkGuestCanReach(path: string, who: GuestIdentity | unde
     if (info && !passable(info.mode, info.uid, info.gid, who)) {
       throw new KilnError('GUEST_CANNOT_REACH', `libvirt runs QEMU as uid ${who.uid}, which cannot pass ${dir} (mode ${(info.mode & 0o777).toString(8).padStart(4, '0')}) to reach ${what}`, {
         fault: 'user',
-        hint: `Keep the store where QEMU can reach it (as root the default is /var/lib/kiln/store; --store or $KILN_STORE pick another), or let it through: chmod o+x ${dir}.`,
+        hint: `Keep what a guest boots where QEMU can reach it (root's default store is /var/lib/kiln/store; --store, --out and --report pick other places), or let it through: chmod o+x ${dir}.`,
       });
     }
     if (dirname(dir) === dir) return;
