@@ -14,6 +14,7 @@ import { run, spawn } from '../../src/core/run.js';
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { openStore } from '../../src/store/store.js';
+import { keyedHash, storeSecret } from '../../src/store/store-secret.js';
 import type { Arch } from '../../src/store/record.js';
 import { bootAndTalk } from './test-installer-support.js';
 import { buildArgs, kilnBuild, runStoreDir, type BuildRun } from './fixtures/base-image.js';
@@ -95,7 +96,9 @@ describe.each(SOURCES)('kiln build $arch from the Anaconda test double', ({ arch
     const record = result.record;
     expect(record.arch).toBe(arch);
     expect(record.accelerator).toBe('tcg');
-    expect(record.inputs.map((i) => i.name)).toEqual(['kickstart', 'treeinfo', 'kernel', 'initrd', 'payload', 'arch', 'disk-size', 'installer', 'kiln']);
+    // The template's `rootpw --iscrypted locked` is a secret: keyed by its HMAC, never its hash.
+    expect(record.inputs.map((i) => i.name)).toEqual(['kickstart', 'secrets', 'treeinfo', 'kernel', 'initrd', 'payload', 'arch', 'disk-size', 'installer', 'kiln']);
+    expect(record.inputs.find((i) => i.name === 'secrets')?.sha256).toBe(keyedHash(await storeSecret(runStoreDir()), ['locked']));
     expect(record.timings.map((t) => t.phase)).toEqual(['media', 'install', 'capture']);
     const names = record.packages.map((p) => p.name);
     expect(names).toEqual(expect.arrayContaining(['openssh-server', 'cloud-init', 'grub-pc', 'systemd']));
