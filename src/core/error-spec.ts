@@ -1,5 +1,6 @@
 /** The shape of one entry of kiln's error catalogue (error-catalogue.ts), and its constructors. */
-import type { Fault } from './errors.js';
+/** Whose fault it is: bad input (user), a bug in kiln (kiln), or something outside (external). */
+export type Fault = 'user' | 'kiln' | 'external';
 
 export interface ErrorSpec {
   /** Whose fault it is: bad input (user), a bug in kiln (kiln), or something outside (external). */

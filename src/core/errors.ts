@@ -8,8 +8,9 @@ import { errorSpec, type ErrorCode } from './error-catalogue.js';
 
 export type { ErrorCode } from './error-catalogue.js';
 
-/** Whose fault it is: bad input (user), a bug in kiln (kiln), or something outside (external). */
-export type Fault = 'user' | 'kiln' | 'external';
+import type { Fault } from './error-spec.js';
+
+export type { Fault } from './error-spec.js';
 
 export interface SourceLocation {
   file: string;

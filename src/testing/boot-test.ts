@@ -16,7 +16,7 @@ import { isKilnError, toKilnError, usageError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { requireTools } from '../core/tools.js';
 import { GuestRun } from '../pipeline/guest-run.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
 import { unpackBundle } from '../appliance/bundle.js';
 import { bootDomain, EC2_GUEST_ADDRESS, EC2_SUBNET, ec2Uuid, randomMac, testName } from './boot-domain.js';
