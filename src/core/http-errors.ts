@@ -3,6 +3,7 @@
  * on — the errno of a refused or reset connection, which timeout fired after how long, the HTTP
  * status — built in this one place for every fetch site of kiln.
  */
+import type { ErrorCode } from './error-catalogue.js';
 import { KilnError } from './errors.js';
 
 export interface FailureContext {
@@ -12,7 +13,7 @@ export interface FailureContext {
   reading?: boolean;
   status?: number;
   statusText?: string;
-  code?: string;
+  code?: ErrorCode;
   hint?: string;
 }
 

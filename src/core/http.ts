@@ -8,6 +8,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import type { ErrorCode } from './error-catalogue.js';
 import { KilnError, interruptedError } from './errors.js';
 import { httpFailure, isRetryableHttp } from './http-errors.js';
 
@@ -24,7 +25,7 @@ export interface HttpOptions {
   /** Told before each retry (the caller emits a warning: nothing is silent for minutes). */
   onRetry?: (error: KilnError, attempt: number, delayMs: number) => void;
   /** The KilnError code of a failure (default HTTP_FAILED) and its hint. */
-  code?: string;
+  code?: ErrorCode;
   hint?: string;
 }
 

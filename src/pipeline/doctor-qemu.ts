@@ -9,8 +9,8 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Hypervisor } from '../../hypervisor/index.js';
 import { isKilnError } from '../core/errors.js';
-import { checkGuestCanReach } from './guest-access.js';
-import type { Check } from './doctor.js';
+import { checkGuestCanReach } from '../core/guest-access.js';
+import type { Check } from './doctor-check.js';
 
 const SETUP = 'Run scripts/setup-host.sh as root.';
 

@@ -11,14 +11,9 @@ import { qemuChecks } from './doctor-qemu.js';
 import { openStore, shortId } from '../store/store.js';
 import { probeAccelerator } from '../../hypervisor/index.js';
 
-export type CheckStatus = 'ok' | 'warn' | 'fail';
+import type { Check } from './doctor-check.js';
 
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  hint?: string;
-}
+export type { Check, CheckStatus } from './doctor-check.js';
 
 async function version(file: string, args: string[], name: string, hint: string): Promise<Check> {
   try {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
 import { claimWorkDir } from '../core/work-dirs.js';
-import { checkGuestCanReach, openToGuest, type GuestIdentity } from './guest-access.js';
+import { checkGuestCanReach, openToGuest, type GuestIdentity } from '../core/guest-access.js';
 
 /** Refuses a disk larger than the free space of the store's file system (the install may fill it). */
 export async function checkDiskSize(dir: string, sizeBytes: number): Promise<void> {

@@ -10,7 +10,7 @@ import { KilnError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { reclaimedText } from '../core/work-dirs.js';
 import { openStore, type Store } from '../store/store.js';
-import type { GuestIdentity } from './guest-access.js';
+import type { GuestIdentity } from '../core/guest-access.js';
 import { chooseAccelerator, type Accelerator, type AccelMode } from './accel.js';
 
 export interface JobContext {

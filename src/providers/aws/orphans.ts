@@ -79,7 +79,7 @@ export class ResourceLedger {
 
   private async remove(resource: CreatedResource, report: CleanupReport, hurry = false): Promise<boolean> {
     try {
-      await withRetry((signal) => this.delete(resource, signal), {
+      const existed = await withRetry((signal) => this.delete(resource, signal), {
         attempts: hurry ? 2 : 6,
         baseMs: this.timing.backoffBaseMs,
         maxMs: hurry ? Math.min(this.timing.backoffMaxMs, 1000) : this.timing.backoffMaxMs,
@@ -87,6 +87,8 @@ export class ResourceLedger {
         // Right after DeregisterImage the snapshot can still be "in use" for a moment.
         retryable: (e) => isRetryable(e) || isAwsError(e, 'InvalidSnapshot.InUse'),
       });
+      // Never made (an upload into a bucket that does not exist): nothing to delete or report.
+      if (!existed) return true;
       report.deleted.push(resource);
       this.emit({ type: 'message', level: 'info', code: 'AWS_CLEANED_UP', text: `deleted ${describeResource(resource)}` });
       return true;
@@ -99,19 +101,20 @@ export class ResourceLedger {
     }
   }
 
-  private async delete(r: CreatedResource, signal: AbortSignal): Promise<void> {
+  /** Deletes the resource; false when it does not exist (never made, or already gone). */
+  private async delete(r: CreatedResource, signal: AbortSignal): Promise<boolean> {
     const o = { abortSignal: signal };
     switch (r.kind) {
       case 'image':
         await this.clients.ec2(r.region).send(new DeregisterImageCommand({ ImageId: r.id }), o);
-        return;
+        return true;
       case 'snapshot':
         try {
           await this.clients.ec2(r.region).send(new DeleteSnapshotCommand({ SnapshotId: r.id }), o);
         } catch (error) {
           if (!isAwsError(error, 'InvalidSnapshot.NotFound')) throw error;
         }
-        return;
+        return true;
       case 'import-task':
         try {
           await this.clients.ec2(r.region).send(new CancelImportTaskCommand({ ImportTaskId: r.id, CancelReason: 'kiln publish failed' }), o);
@@ -119,10 +122,15 @@ export class ResourceLedger {
           // A task that already finished cannot be cancelled: its snapshot is in the ledger too.
           if (!isAwsError(error, 'IncorrectState', 'InvalidConversionTaskId', 'InvalidParameterValue')) throw error;
         }
-        return;
+        return true;
       case 's3-object':
-        await this.clients.s3(r.region).send(new DeleteObjectCommand({ Bucket: r.bucket, Key: r.key }), o);
-        return;
+        try {
+          await this.clients.s3(r.region).send(new DeleteObjectCommand({ Bucket: r.bucket, Key: r.key }), o);
+        } catch (error) {
+          if (isAwsError(error, 'NoSuchBucket')) return false;
+          throw error;
+        }
+        return true;
     }
   }
 

@@ -8,10 +8,13 @@
  */
 import { chmod, chown, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { GuestIdentity } from '../../hypervisor/index.js';
-import { KilnError } from '../core/errors.js';
+import { KilnError } from './errors.js';
 
-export type { GuestIdentity };
+/** Whom libvirt runs QEMU as (the hypervisor reads it from libvirt's DAC security model). */
+export interface GuestIdentity {
+  uid: number;
+  gid: number;
+}
 
 /** Whether QEMU (as `who`) is another user than this process. */
 export function guestIsOther(who: GuestIdentity | undefined): who is GuestIdentity {

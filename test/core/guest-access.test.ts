@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkGuestCanReach, guestIsOther, openToGuest } from '../../src/pipeline/guest-access.js';
+import { checkGuestCanReach, guestIsOther, openToGuest } from '../../src/core/guest-access.js';
 
 const asRoot = process.getuid?.() === 0;
 // Another user than this process: libvirt's QEMU user as Debian makes it.
