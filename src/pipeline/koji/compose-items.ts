@@ -3,7 +3,8 @@
  * as the drop names it (the image's name, its version and release: Fedora-Cloud-Base,
  * 19_Beta, 1.3), holding every arch's outputs that are in the compose (checked against the
  * compose's record), per arch the base image's buildroot, records and build logs, and the boot
- * test's logs. Images that failed (a failable one) have nothing in the compose and make no build.
+ * test's logs. An image with nothing in the compose (EC2 only: its product is its AMIs; or a
+ * failable one that failed) makes no build.
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
