@@ -5,34 +5,9 @@
  * is not restated here; what they make the driver do is.
  */
 import { describe, expect, it } from 'vitest';
-import { anacondaDriver } from '../../../src/installers/anaconda/index.js';
-import type { AnacondaKickstart } from '../../../src/installers/anaconda/kickstart.js';
-import type { AnacondaMedia } from '../../../src/installers/anaconda/media.js';
-import { parseTreeInfo } from '../../../src/installers/anaconda/treeinfo.js';
-import { GuestMachine } from '../../../src/pipeline/guest-machine.js';
+import { anacondaPlan as planFor, watching } from './plan.js';
 
 const REPO = 'http://10.0.2.2:8000/tree/';
-
-/** The driver's plan for a tree whose .treeinfo is `treeinfo` (undefined: the tree has none). */
-function planFor(treeinfo: string | undefined, cmdlineMode = false) {
-  const image = { path: '/nonexistent', sha256: '0'.repeat(64), verified: false };
-  const media: AnacondaMedia = {
-    tree: { kind: 'url', location: 'http://mirror.example/os/' },
-    kernel: image,
-    initrd: image,
-    identity: [],
-    treeInfo: treeinfo === undefined ? undefined : parseTreeInfo(treeinfo, 'x86_64'),
-    treeInfoSha256: '',
-  };
-  const kickstart: AnacondaKickstart = {
-    keyText: '',
-    warnings: [],
-    cmdlineMode,
-    registerUrls() {},
-    forGuest: () => ({ text: '', redactedText: '' }),
-  };
-  return anacondaDriver.plan(media, kickstart);
-}
 
 const tree = (general: string, extra = '') => `[general]\n${general}\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n${extra}`;
 
@@ -41,8 +16,7 @@ const bootOptions = (plan: ReturnType<typeof planFor>) => plan.cmdline({ repoUrl
 
 /** Whether a line Anaconda prints on the serial console, with nothing on the log port yet, counts as the install having started. */
 function startsOnConsole(plan: ReturnType<typeof planFor>): boolean {
-  const m = new GuestMachine({ timeoutS: 3600, stallTimeoutS: 300, ...plan.monitoring });
-  m.boot(0);
+  const m = watching(plan);
   m.feed({ kind: 'line', at: 1, stream: 'console', line: 'Running anaconda 13.21.229, the Red Hat Enterprise Linux system installer - please wait.' });
   return m.state === 'installing';
 }
@@ -73,14 +47,13 @@ describe('the Anaconda a tree holds decides how kiln boots and watches it', () =
   });
 
   it('a kickstart in cmdline mode boots Anaconda in cmdline mode, under the option name its version takes', () => {
-    expect(bootOptions(planFor(tree('family = Fedora\nversion = 19'), true))[2]).toBe('inst.cmdline');
-    expect(bootOptions(planFor(tree('family = Red Hat Enterprise Linux\nversion = 6'), true))[2]).toBe('cmdline');
+    expect(bootOptions(planFor(tree('family = Fedora\nversion = 19'), { cmdlineMode: true }))[2]).toBe('inst.cmdline');
+    expect(bootOptions(planFor(tree('family = Red Hat Enterprise Linux\nversion = 6'), { cmdlineMode: true }))[2]).toBe('cmdline');
   });
 
   it('every install is watched on the log port: one line there means the installer runs', () => {
     for (const treeinfo of [tree('family = Fedora\nversion = 19'), tree('family = Red Hat Enterprise Linux\nversion = 6')]) {
-      const m = new GuestMachine({ timeoutS: 3600, ...planFor(treeinfo).monitoring });
-      m.boot(0);
+      const m = watching(planFor(treeinfo));
       m.feed({ kind: 'line', at: 1, stream: 'log', line: '12:00:00,000 INFO anaconda: starting' });
       expect(m.state).toBe('installing');
     }

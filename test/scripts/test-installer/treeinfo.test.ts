@@ -8,8 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../../scripts/test-installer/arch.js';
 import { renderTreeinfo, type TreeinfoInput } from '../../../scripts/test-installer/treeinfo.js';
 import { parseTreeInfo } from '../../../src/installers/anaconda/treeinfo.js';
-import { anacondaDriver } from '../../../src/installers/anaconda/index.js';
-import { GuestMachine } from '../../../src/pipeline/guest-machine.js';
+import { anacondaPlan, watching } from '../../installers/anaconda/plan.js';
 
 const input = (treeArch: string): TreeinfoInput => ({
   arch: treeArch,
@@ -47,17 +46,11 @@ describe('renderTreeinfo', () => {
   });
 
   it('makes the Anaconda driver boot it as the Fedora 18+ Anaconda it behaves like (inst. options, watched on the log port), without a warning', () => {
-    const image = { path: '/nonexistent', sha256: '0'.repeat(64), verified: false };
-    const treeInfo = parseTreeInfo(renderTreeinfo(input('x86_64')), 'x86_64');
-    const plan = anacondaDriver.plan(
-      { tree: { kind: 'dir', location: '/srv/tree' }, kernel: image, initrd: image, identity: [], treeInfo, treeInfoSha256: '' },
-      { keyText: '', warnings: [], cmdlineMode: false, registerUrls() {}, forGuest: () => ({ text: '', redactedText: '' }) },
-    );
+    const plan = anacondaPlan(parseTreeInfo(renderTreeinfo(input('x86_64')), 'x86_64'));
     expect(plan.warning).toBeUndefined();
     expect(plan.cmdline({ repoUrl: 'http://10.0.2.2:8000/tree/', extra: [] })).toMatch(/^inst\.ks=file:\/ks\.cfg inst\.repo=http:\/\/10\.0\.2\.2:8000\/tree\/ inst\.text /);
     // Console text alone does not start the install: the test double, like Anaconda 18+, speaks on the log port.
-    const m = new GuestMachine({ timeoutS: 60, ...plan.monitoring });
-    m.boot(0);
+    const m = watching(plan);
     m.feed({ kind: 'line', at: 1, stream: 'console', line: 'Starting installer (anaconda), one moment...' });
     expect(m.state).toBe('booting');
   });
