@@ -155,7 +155,10 @@ describe('publishEc2: idempotent re-runs', () => {
       { region: 'eu-west-1', imageId: 'ami-eu', snapshotId: 'snap-eu', state: 'reused', public: true },
     ]);
     expect(await isPublishedEc2(options({ regions: ['us-east-1', 'eu-west-1'], public: true }))).toMatchObject({ images: result.images });
-    expect(ec2Publisher.name).toBe('ec2');
+    // The provider object (habit 5: isPublished before publish) answers the same, and its publish creates nothing either.
+    expect(await ec2Publisher.isPublished(options({ regions: ['us-east-1', 'eu-west-1'], public: true }))).toMatchObject({ images: result.images });
+    expect((await ec2Publisher.publish(options({ regions: ['us-east-1', 'eu-west-1'], public: true }))).images).toEqual(result.images);
+    expect(createdSomething(account.log)).toEqual([]);
   });
 
   it('copies only to the regions that lack the AMI', async () => {
