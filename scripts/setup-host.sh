@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   # the hypervisor: QEMU (TCG works without KVM) and libvirt with its QEMU driver
   qemu-system-x86 qemu-utils
+  # UEFI guests: OVMF (its Secure Boot build and Microsoft's keys are in the same package) with the
+  # firmware descriptors libvirt's <os firmware='efi'> auto-selection reads
+  ovmf
   libvirt0 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-daemon-system
   # image tools: compression, filesystems, partition tables, sparse-aware tar
   xz-utils e2fsprogs fdisk tar
