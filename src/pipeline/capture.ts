@@ -1,7 +1,8 @@
 /**
  * The install disk: created empty before the install, captured after the guest powered off — its
- * sizes read with qemu-img, the package manifest parsed from kiln's report channel, and the disk
- * moved (renamed, not copied) into the store with its build record, JSON manifest and ICICLE.
+ * sizes read with qemu-img, which firmwares it boots read from the disk itself, the package
+ * manifest parsed from kiln's report channel, and the disk moved (renamed, not copied) into the
+ * store with its build record, JSON manifest and ICICLE.
  */
 import { run } from '../core/run.js';
 import { KilnError } from '../core/errors.js';
@@ -11,6 +12,12 @@ import type { Store, BaseImage } from '../store/store.js';
 import type { Arch, BuildRecord, InputHash } from '../store/record.js';
 import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
+import type { Emit } from '../core/events.js';
+import type { HostTool } from '../core/tools.js';
+import { describeFirmware, inspectBootFirmware } from '../image/boot-firmware.js';
+
+/** The tools that read how a disk boots (checked before an install starts). */
+export const BOOT_FACT_TOOLS: HostTool[] = ['sfdisk', 'mdir', 'mcopy', 'sbverify'];
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', path, String(sizeBytes)], { timeoutMs: 60_000, signal });
@@ -43,6 +50,9 @@ export interface CaptureInput {
   tree: string;
   family?: string;
   release?: string;
+  /** The firmware the installer booted under. */
+  firmware: 'bios' | 'uefi';
+  emit: Emit;
 }
 
 export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
@@ -52,6 +62,11 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     throw new KilnError('CAPTURE_FAILED', 'the installed disk is damaged (qemu-img check failed)', { cause: error, fault: 'external' });
   });
   const info = await imageInfo(c.disk);
+  const boot = await inspectBootFirmware({ image: c.disk, format: 'qcow2', virtualSize: info['virtual-size'], arch: c.arch, tmpDir: c.store.tmpDir });
+  c.emit({ type: 'message', level: 'info', text: `the disk boots under ${describeFirmware(boot)}: ${boot.evidence.join('; ')}` });
+  if (boot.firmware.length === 0) {
+    c.emit({ type: 'message', level: 'warn', code: 'NO_BOOT_LOADER', text: `the installed disk has no boot loader any firmware would start (${boot.evidence.join('; ')})` });
+  }
   const packages = c.driver.packages(c.reportLines) ?? [];
   const record: BuildRecord = {
     id: c.id,
@@ -65,7 +80,8 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     accelerator: c.accel,
     timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
     packages,
-    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release },
+    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release, firmware: c.firmware },
+    boot,
     logDir: c.logDir,
   };
   return c.store.commit({

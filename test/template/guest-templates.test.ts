@@ -93,3 +93,42 @@ describe('template errors', () => {
     expect(r.warnings).toEqual(['guest template fedora-cloud was written for releases up to 45; rendering it for 48']);
   });
 });
+
+describe('boot layouts (the template\'s version table per arch)', () => {
+  it.each([
+    ['19', 'x86_64', 'bios', 'bios'],
+    ['34', 'x86_64', 'bios', 'bios'],
+    ['35', 'x86_64', 'hybrid', 'uefi'],
+    ['45', 'x86_64', 'hybrid', 'uefi'],
+    ['48', 'x86_64', 'hybrid', 'uefi'],
+    ['40', 'i686', 'bios', 'bios'],
+  ] as const)('fedora-cloud %s %s: %s, installed under %s', async (release, arch, layout, firmware) => {
+    const r = await renderGuestTemplate('fedora-cloud', { release, arch });
+    expect(r.vars.boot_layout).toBe(layout);
+    expect(r.firmware).toBe(firmware);
+    expect(r.text.includes('--disklabel=gpt')).toBe(layout !== 'bios');
+    expect(r.text.includes('part biosboot')).toBe(layout === 'hybrid');
+  });
+
+  it.each([
+    ['bios', 'bios', false],
+    ['uefi', 'uefi', true],
+  ] as const)('boot_layout=%s on Fedora 40 is honoured (installed under %s)', async (layout, firmware, esp) => {
+    const r = await renderGuestTemplate('fedora-cloud', { release: '40', variables: { boot_layout: layout } });
+    expect(r.firmware).toBe(firmware);
+    expect(r.text.includes('part /boot/efi --size=100 --fstype=efi')).toBe(esp);
+    expect(r.text).not.toContain('part biosboot');
+    expect(r.text).not.toContain('grub2-install');
+  });
+
+  it.each([
+    [{ release: '40', variables: { boot_layout: 'gpt' } }, "guest template fedora-cloud: boot_layout 'gpt' is not one of bios, hybrid, uefi"],
+    [{ release: '40', arch: 'i686' as const, variables: { boot_layout: 'hybrid' } }, "guest template fedora-cloud: boot_layout 'hybrid' is not for i686: i686 images boot with BIOS only"],
+  ])('%j is refused', async (options, message) => {
+    await expect(renderGuestTemplate('fedora-cloud', options)).rejects.toMatchObject({ code: 'USAGE', message });
+  });
+
+  it('templates without a version table have no firmware to ask for', async () => {
+    expect((await renderGuestTemplate('rhel-cloud', { release: '9' })).firmware).toBeUndefined();
+  });
+});
