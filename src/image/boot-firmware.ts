@@ -11,11 +11,15 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { run, runUnchecked } from '../core/run.js';
+import type { HostTool } from '../core/tools.js';
 import type { ImageFormat } from './qemu-img.js';
 
 /** How a disk boots: SeaBIOS/legacy BIOS, UEFI, UEFI with Secure Boot enforcing. */
 export type Firmware = 'bios' | 'uefi' | 'uefi-secure';
 export const FIRMWARES: readonly Firmware[] = ['bios', 'uefi', 'uefi-secure'];
+
+/** The tools that read how a disk boots (checked before an install or a boot test starts). */
+export const BOOT_FACT_TOOLS: HostTool[] = ['sfdisk', 'mdir', 'mcopy', 'sbverify'];
 
 export interface BootFacts {
   /** The partition table: GPT, msdos (MBR), or none. */

@@ -13,11 +13,7 @@ import type { Arch, BuildRecord, InputHash } from '../store/record.js';
 import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
 import type { Emit } from '../core/events.js';
-import type { HostTool } from '../core/tools.js';
 import { describeFirmware, inspectBootFirmware } from '../image/boot-firmware.js';
-
-/** The tools that read how a disk boots (checked before an install starts). */
-export const BOOT_FACT_TOOLS: HostTool[] = ['sfdisk', 'mdir', 'mcopy', 'sbverify'];
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', path, String(sizeBytes)], { timeoutMs: 60_000, signal });

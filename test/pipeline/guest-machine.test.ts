@@ -142,6 +142,23 @@ describe('GuestMachine in boot-test mode', () => {
     expect(m.failure).toMatchObject({ reason: 'no-bootloader' });
   });
 
+  it.each([
+    ['BdsDxe: No bootable option or device was found.', /found no boot loader/],
+    ['BdsDxe: failed to load Boot0001 "UEFI Misc Device" from PciRoot(0x0)/Pci(0x3,0x0): Access Denied', /not signed by a key Secure Boot trusts/],
+  ])('OVMF: %s fails at once as no-bootloader', (text, message) => {
+    const m = boot();
+    m.boot(0);
+    line(m, 1, text);
+    expect(m.failure).toMatchObject({ reason: 'no-bootloader', message: expect.stringMatching(message) });
+  });
+
+  it("OVMF's failure to load one boot option (it tries the next) is not a failure", () => {
+    const m = boot();
+    m.boot(0);
+    line(m, 1, 'BdsDxe: failed to load Boot0002 "UEFI PXEv4 (MAC:525400123456)" from PciRoot(0x0)/Pci(0x1E,0x0): Not Found');
+    expect(m.failure).toBeUndefined();
+  });
+
   it('no kernel within the deadline is no-bootloader too', () => {
     const m = boot();
     m.boot(0);

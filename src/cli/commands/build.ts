@@ -13,7 +13,7 @@ import { describeFirmware } from '../../image/boot-firmware.js';
 /** Shown in --help; applied by the pipeline only where neither the flags nor the input say anything. */
 const DEFAULTS = { arch: 'x86_64', diskSize: '10G', memory: '2048', vcpus: '2', stallTimeout: '300', timeout: '3h' };
 
-interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'timeout' | 'memory'> {
+interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'timeout' | 'memory' | 'firmware'> {
   test?: boolean;
   kickstart?: string;
   template?: string;
@@ -111,7 +111,7 @@ export const buildCommand = defineCommand<BuildFlags>({
     const install = installRequest(args[0], flags);
     const targets = targetsRequest(flags, false);
     if (flags.test && !targets) throw usageError('--test needs targets to test', 'Add --target … --out DIR.');
-    const test = flags.test ? await testRequest({ ...flags, arch: undefined, timeout: undefined, memory: undefined }) : undefined;
+    const test = flags.test ? await testRequest({ ...flags, arch: undefined, timeout: undefined, memory: undefined, firmware: undefined }) : undefined;
     const { runJob } = await import('../../pipeline/job.js');
     const result = await runJob({ install, targets, test }, jobContext(flags, ctx));
     const base = result.base!;
