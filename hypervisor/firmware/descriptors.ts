@@ -19,6 +19,8 @@ export interface FirmwareDescriptor {
   description: string;
   /** The firmware image it names. */
   executable: string;
+  /** The variable store template a guest's NVRAM file is copied from. */
+  nvramTemplate?: string;
   features: string[];
 }
 
@@ -32,7 +34,7 @@ export interface UefiFirmware {
 interface DescriptorJson {
   description?: string;
   'interface-types'?: string[];
-  mapping?: { device?: string; executable?: { filename?: string }; filename?: string };
+  mapping?: { device?: string; executable?: { filename?: string }; 'nvram-template'?: { filename?: string }; filename?: string };
   targets?: { architecture?: string; machines?: string[] }[];
   features?: string[];
 }
@@ -75,7 +77,8 @@ export async function findUefiFirmware(dirs: string[] = firmwareDirs()): Promise
     const executable = json.mapping?.executable?.filename ?? json.mapping?.filename;
     if (!executable || !(await exists(executable))) continue;
     const features = json.features ?? [];
-    const d: FirmwareDescriptor = { file, description: json.description ?? file, executable, features };
+    const nvramTemplate = json.mapping?.['nvram-template']?.filename;
+    const d: FirmwareDescriptor = { file, description: json.description ?? file, executable, ...(nvramTemplate ? { nvramTemplate } : {}), features };
     const secure = features.includes('secure-boot');
     if (!secure && !found.uefi && forMachine(json, 'x86_64', 'pc-i440fx')) found.uefi = d;
     if (secure && features.includes('enrolled-keys') && !found.secureBoot && forMachine(json, 'x86_64', 'pc-q35')) found.secureBoot = d;

@@ -16,7 +16,9 @@ import { appendToInitrd } from '../../src/installers/anaconda/cpio-newc.js';
 import { ANACONDA_QUIRKS } from '../../src/installers/anaconda/quirks.js';
 import { bootArgs } from '../../src/installers/anaconda/boot-args.js';
 import { startGuestServer, type GuestServer } from '../../src/pipeline/guest-server.js';
-import { bootAndTalk, createDisk, runInstaller, LOG_PORT } from './test-installer-support.js';
+import { renderGuestTemplate } from '../../src/template/guest-templates.js';
+import { inspectBootFirmware } from '../../src/image/boot-firmware.js';
+import { bootAndTalk, createDisk, runInstaller, LOG_PORT, type TestFirmware } from './test-installer-support.js';
 
 const ARCHES: TreeArch[] = ['x86_64', 'i686'];
 const trees = {} as Record<TreeArch, TestInstallerTree>;
@@ -135,6 +137,48 @@ describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => 
     process.stderr.write(`[test-installer] ${arch}: boot to login took ${boot.loginSeconds.toFixed(1)} s under TCG\n`);
     expect(boot.output).toMatch(/root=UUID=[0-9a-f-]{36} .*kiln\.test=1/);
     expect(boot.output).toContain('kiln post 12.');
+  });
+
+  // Fedora's cloud layout as kiln's fedora-cloud template renders it for 40 (GPT; PReP, BIOS boot
+  // and EFI system partitions; /boot), installed under OVMF as Fedora installs it, GRUB for BIOS
+  // added by the template's %post; then the one disk boots under SeaBIOS and under OVMF with
+  // Secure Boot enforcing (Debian's signed shim, GRUB and kernel in the payload).
+  it("installs Fedora's hybrid layout under UEFI; the disk then boots by itself under SeaBIOS and under Secure Boot", async () => {
+    const ks = await renderGuestTemplate('fedora-cloud', {
+      release: '40',
+      arch,
+      variables: { root_password: 'kiln-secret', liveimg_url: `${server.guestBase}/${arch}/${PAYLOAD_FILE}`, liveimg_checksum: `sha256:${trees[arch].payloadSha256}` },
+    });
+    expect(ks.firmware).toBe('uefi');
+    const { dir, initrd, disk } = await withKickstart(arch, `hybrid-${arch}`, ks.text);
+    const install = await runInstaller({ arch, kernel: trees[arch].kernel, initrd, append: `inst.ks=file:/ks.cfg ${repo(arch)} ${BOOT_ARGS}`, disk, dir, timeoutMs: 20 * 60_000, firmware: 'uefi' });
+    process.stderr.write(`[test-installer] ${arch}: UEFI install took ${install.seconds.toFixed(1)} s under TCG\n`);
+    expect(install.stoppedByTest).toBe(false);
+    expect(install.log).toContain('booted under UEFI; disk label gpt');
+    expect(install.log).toMatch(/EFI system partition: .*EFI\/BOOT\/BOOTX64\.EFI/);
+    expect(install.log).toContain('Installation complete');
+
+    // kiln's own reading of the disk (what capture records): both firmwares, a signed loader.
+    const facts = await inspectBootFirmware({ image: disk, format: 'qcow2', virtualSize: 6 * 1024 ** 3, arch, tmpDir: dir });
+    expect(facts.firmware).toEqual(['bios', 'uefi', 'uefi-secure']);
+
+    const SECURE_BOOT_VAR = '/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c';
+    for (const [firmware, says] of [['bios', /FW-bios-SB\s/], ['uefi-secure', /FW-uefi-SB1\s/]] as [TestFirmware, RegExp][]) {
+      const boot = await bootAndTalk(
+        arch,
+        disk,
+        [
+          { expect: 'login:', send: 'root\n' },
+          { expect: 'Password:', send: 'kiln-secret\n' },
+          { expect: /root@[\w-]+:~# $/m, send: `echo FW-$([ -d /sys/firmware/efi ] && echo uefi || echo bios)-SB$(od -An -tu1 -j4 -N1 ${SECURE_BOOT_VAR} 2>/dev/null | tr -d ' '); poweroff\n` },
+          { expect: /FW-\w+-SB\d*\s/ },
+        ],
+        15 * 60_000,
+        { snapshot: true, firmware, dir },
+      );
+      process.stderr.write(`[test-installer] ${arch}: ${firmware} boot to login took ${boot.loginSeconds.toFixed(1)} s under TCG\n`);
+      expect(boot.output).toMatch(says);
+    }
   });
 });
 

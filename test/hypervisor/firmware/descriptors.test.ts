@@ -45,6 +45,7 @@ describe('findUefiFirmware', () => {
     expect(found.uefi?.file).toBe(join(share, '60-edk2-x86_64.json'));
     expect(found.secureBoot?.file).toBe(join(share, '40-edk2-x86_64-secure-enrolled.json'));
     expect(found.secureBoot?.features).toContain('enrolled-keys');
+    expect(found.uefi?.nvramTemplate).toBe('/x/VARS.fd');
   });
 
   it('an empty file of the same name in a later directory hides a descriptor; one naming a missing image is skipped', async () => {
