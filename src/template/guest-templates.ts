@@ -96,7 +96,7 @@ export async function renderGuestTemplate(name: string, options: RenderTemplateO
     }
   }
   const arch = options.arch ?? 'x86_64';
-  const layout = info.boot ? bootLayout(info, major, arch, options.variables?.boot_layout) : undefined;
+  const layout = info.boot ? bootLayout(info, major, arch, options.variables?.boot_layout, warnings) : undefined;
   const vars: TemplateVars = {
     ...info.defaults,
     ...options.variables,
@@ -127,15 +127,24 @@ export async function renderGuestTemplate(name: string, options: RenderTemplateO
 }
 
 
-/** The boot layout: the one asked for (checked against what the arch can boot), else the release's. */
-function bootLayout(info: GuestTemplateInfo, major: number, arch: 'x86_64' | 'i686', asked: string | undefined): BootLayout {
+/**
+ * The boot layout: the one asked for (checked against what the arch can boot), else the release's.
+ * `hybrid` means "every firmware the arch boots", so on a BIOS-only arch it is `bios`, with a
+ * warning: one drop spec line then makes x86_64 hybrid and i686 BIOS, as Fedora's composes do.
+ */
+function bootLayout(info: GuestTemplateInfo, major: number, arch: 'x86_64' | 'i686', asked: string | undefined, warnings: string[]): BootLayout {
   const rows = [...(info.boot?.[arch] ?? [])].sort((a, b) => a.from - b.from);
   const byRelease = [...rows].reverse().find((r) => r.from <= major)?.layout ?? 'bios';
   if (asked === undefined || asked === '') return byRelease;
   if (!BOOT_LAYOUTS.includes(asked as BootLayout)) {
     throw usageError(`guest template ${info.name}: boot_layout '${asked}' is not one of ${BOOT_LAYOUTS.join(', ')}`, 'Leave it empty for the release\'s own layout (see guest-templates/README.md).');
   }
-  if (asked !== 'bios' && !rows.some((r) => r.layout !== 'bios')) {
+  const biosOnly = !rows.some((r) => r.layout !== 'bios');
+  if (asked === 'hybrid' && biosOnly) {
+    warnings.push(`guest template ${info.name}: boot_layout hybrid is bios for ${arch} (${arch} images boot with BIOS only)`);
+    return 'bios';
+  }
+  if (asked !== 'bios' && biosOnly) {
     throw usageError(`guest template ${info.name}: boot_layout '${asked}' is not for ${arch}: ${arch} images boot with BIOS only`, 'kiln installs and boots 32-bit guests with SeaBIOS.');
   }
   return asked as BootLayout;

@@ -123,9 +123,25 @@ describe('boot layouts (the template\'s version table per arch)', () => {
 
   it.each([
     [{ release: '40', variables: { boot_layout: 'gpt' } }, "guest template fedora-cloud: boot_layout 'gpt' is not one of bios, hybrid, uefi"],
-    [{ release: '40', arch: 'i686' as const, variables: { boot_layout: 'hybrid' } }, "guest template fedora-cloud: boot_layout 'hybrid' is not for i686: i686 images boot with BIOS only"],
+    [{ release: '40', arch: 'i686' as const, variables: { boot_layout: 'uefi' } }, "guest template fedora-cloud: boot_layout 'uefi' is not for i686: i686 images boot with BIOS only"],
   ])('%j is refused', async (options, message) => {
     await expect(renderGuestTemplate('fedora-cloud', options)).rejects.toMatchObject({ code: 'USAGE', message });
+  });
+
+  it('boot_layout=hybrid for i686 is bios, with a warning (one drop spec line for both arches)', async () => {
+    const r = await renderGuestTemplate('fedora-cloud', { release: '19', arch: 'i686', variables: { boot_layout: 'hybrid' } });
+    expect(r.vars.boot_layout).toBe('bios');
+    expect(r.firmware).toBe('bios');
+    expect(r.warnings).toEqual(['guest template fedora-cloud: boot_layout hybrid is bios for i686 (i686 images boot with BIOS only)']);
+    const x86 = await renderGuestTemplate('fedora-cloud', { release: '19', arch: 'x86_64', variables: { boot_layout: 'hybrid' } });
+    expect([x86.vars.boot_layout, x86.firmware]).toEqual(['hybrid', 'uefi']);
+  });
+
+  it.each(claims.filter(([n]) => n === 'fedora-cloud').flatMap(([n, r]) => [[n, r, 'hybrid'], [n, r, 'uefi']]))('%s release %s with boot_layout=%s validates clean', async (name, release, layout) => {
+    const { diagnostics, r } = await check(name, release, { boot_layout: layout });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    // GPT asked for where the syntax has --disklabel (F21), else Anaconda's own choice under UEFI.
+    expect(r.text.includes('--disklabel=gpt')).toBe(Number(release) >= 21);
   });
 
   it('templates without a version table have no firmware to ask for', async () => {
