@@ -9,7 +9,7 @@ import { join, dirname, basename } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { KilnError } from '../core/errors.js';
 import { run } from '../core/run.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 
 export interface BundleDisk {
   path: string;

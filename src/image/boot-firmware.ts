@@ -160,7 +160,7 @@ export async function inspectBootFirmware(o: { image: string; format: ImageForma
     if (esp?.signer) firmware.push('uefi-secure');
     return { table: table.label, firmware, evidence, esp };
   } catch (error) {
-    throw new KilnError('BOOT_FACTS_FAILED', `cannot read how ${o.image} boots`, { cause: error, fault: 'external', hint: 'Is the image readable (qemu-img info), and are sfdisk, mtools and sbsigntool installed?' });
+    throw new KilnError('BOOT_FACTS_FAILED', `cannot read how ${o.image} boots`, { cause: error });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,7 @@ import { buildInputs, storeKey } from './build-key.js';
 import { buildLog } from './build-log.js';
 import { captureDisk, createInstallDisk } from './capture.js';
 import { BOOT_FACT_TOOLS } from '../image/boot-firmware.js';
-import { firmwareSpec, requireFirmware } from './firmware.js';
+import { firmwareSpec, requireFirmware } from '../testing/guest-firmware.js';
 import { GuestUrlMap, isLoopbackUrl } from './guest-urls.js';
 import { startGuestServer, type Route } from './guest-server.js';
 import { installGuest } from './install-guest.js';

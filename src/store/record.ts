@@ -1,7 +1,9 @@
 /** The build record kept beside every base image (record.json). */
 import type { BootFacts } from '../image/boot-firmware.js';
 
-export type Arch = 'x86_64' | 'i686';
+import type { Arch } from '../core/arch.js';
+
+export type { Arch } from '../core/arch.js';
 
 export interface InputHash {
   /** What the input is: 'kickstart', 'treeinfo', 'kernel', 'initrd', 'payload:<url>', 'arch', … */

@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { KilnError } from '../../core/errors.js';
+import { KilnError, type ErrorCode } from '../../core/errors.js';
 import { run } from '../../core/run.js';
 import { GIB, type Ec2Arch, type PublishEc2Options } from './types.js';
 
@@ -16,7 +16,7 @@ const MAX_TAGS = 50;
 const MAX_VOLUME_GIB = 65_536;
 export const VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'];
 
-function usage(code: string, message: string, hint?: string): KilnError {
+function usage(code: ErrorCode, message: string, hint?: string): KilnError {
   return new KilnError(code, message, { usage: true, fault: 'user', hint });
 }
 

@@ -4,7 +4,7 @@
  * ENA driver is 64-bit only, so an i386 image needs the Xen front-ends instead.
  */
 import type { BootFacts } from '../../image/boot-firmware.js';
-import type { Arch } from '../../store/record.js';
+import type { Arch } from '../../core/arch.js';
 import type { PrepReport } from '../prep/report.js';
 import { CMDLINE_NOISE, SERIAL_CONSOLE, type PrepSpec } from '../prep/spec.js';
 import type { Ec2Facts } from '../types.js';
