@@ -9,7 +9,7 @@
  */
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KilnError } from '../core/errors.js';
+import { isKilnError, KilnError } from '../core/errors.js';
 import { run, runUnchecked } from '../core/run.js';
 import type { HostTool } from '../core/tools.js';
 import type { ImageFormat } from './qemu-img.js';
@@ -160,6 +160,7 @@ export async function inspectBootFirmware(o: { image: string; format: ImageForma
     if (esp?.signer) firmware.push('uefi-secure');
     return { table: table.label, firmware, evidence, esp };
   } catch (error) {
+    if (o.signal?.aborted || (isKilnError(error) && error.code === 'INTERRUPTED')) throw error;
     throw new KilnError('BOOT_FACTS_FAILED', `cannot read how ${o.image} boots`, { cause: error });
   } finally {
     await rm(dir, { recursive: true, force: true });

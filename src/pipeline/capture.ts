@@ -5,7 +5,7 @@
  * store with its build record, JSON manifest and ICICLE.
  */
 import { run } from '../core/run.js';
-import { KilnError } from '../core/errors.js';
+import { isKilnError, KilnError, toKilnError } from '../core/errors.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { ImageSpec } from '../template/image-spec.js';
 import type { Store, BaseImage } from '../store/store.js';
@@ -13,7 +13,7 @@ import type { BuildRecord, InputHash } from '../store/record.js';
 import type { Arch } from '../core/arch.js';
 import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
-import type { Emit } from '../core/events.js';
+import { warn, type Emit } from '../core/events.js';
 import { describeFirmware, inspectBootFirmware } from '../image/boot-firmware.js';
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
@@ -59,10 +59,17 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     throw new KilnError('CAPTURE_FAILED', 'the installed disk is damaged (qemu-img check failed)', { cause: error, fault: 'external' });
   });
   const info = await imageInfo(c.disk);
-  const boot = await inspectBootFirmware({ image: c.disk, format: 'qcow2', virtualSize: info['virtual-size'], arch: c.arch, tmpDir: c.store.tmpDir });
-  c.emit({ type: 'message', level: 'info', text: `the disk boots under ${describeFirmware(boot)}: ${boot.evidence.join('; ')}` });
-  if (boot.firmware.length === 0) {
-    c.emit({ type: 'message', level: 'warn', code: 'NO_BOOT_LOADER', text: `the installed disk has no boot loader any firmware would start (${boot.evidence.join('; ')})` });
+  // A disk kiln cannot read this way is still a good install: its record then says nothing of firmware.
+  const boot = await inspectBootFirmware({ image: c.disk, format: 'qcow2', virtualSize: info['virtual-size'], arch: c.arch, tmpDir: c.store.tmpDir }).catch((error: unknown) => {
+    if (isKilnError(error) && error.code === 'BOOT_FACTS_FAILED') {
+      warn(c.emit, `which firmwares boot the disk is not recorded: ${error.message} (${toKilnError(error.cause).message})`, 'BOOT_FACTS_FAILED');
+      return undefined;
+    }
+    throw error;
+  });
+  if (boot) {
+    c.emit({ type: 'message', level: 'info', text: `the disk boots under ${describeFirmware(boot)}: ${boot.evidence.join('; ')}` });
+    if (boot.firmware.length === 0) warn(c.emit, `the installed disk has no boot loader any firmware would start (${boot.evidence.join('; ')})`, 'NO_BOOT_LOADER');
   }
   const packages = c.driver.packages(c.reportLines) ?? [];
   const record: BuildRecord = {
@@ -78,7 +85,7 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
     packages,
     installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release, firmware: c.firmware },
-    boot,
+    ...(boot ? { boot } : {}),
     logDir: c.logDir,
   };
   return c.store.commit({

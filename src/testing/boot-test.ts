@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { buildDomainXml, type Hypervisor } from '../../hypervisor/index.js';
 import type { CleanupStack } from '../core/cleanup.js';
 import { isKilnError, toKilnError, usageError } from '../core/errors.js';
-import type { Emit } from '../core/events.js';
+import { warn, type Emit } from '../core/events.js';
 import { requireTools } from '../core/tools.js';
 import { BOOT_FACT_TOOLS, describeFirmware, inspectBootFirmware, type Firmware } from '../image/boot-firmware.js';
 import { firmwareSpec, requireFirmware } from './guest-firmware.js';
@@ -106,11 +106,16 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     const disk = await prepareBootDisk({ image: system.image, kind: system.kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
     // Which firmwares the disk boots, read from it: the default firmware, and a clear failure
     // (instead of a firmware waiting for a boot loader) when it cannot boot the way asked.
-    const facts = await inspectBootFirmware({ image: disk.overlay, format: 'qcow2', virtualSize: disk.imageSize, arch, tmpDir: work, signal: i.signal });
-    const firmware: Firmware = i.firmware ?? (facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
+    // A disk kiln cannot read this way is booted anyway (the boot itself will tell).
+    const facts = await inspectBootFirmware({ image: disk.overlay, format: 'qcow2', virtualSize: disk.imageSize, arch, tmpDir: work, signal: i.signal }).catch((error: unknown) => {
+      if (!isKilnError(error) || error.code !== 'BOOT_FACTS_FAILED') throw error;
+      warn(i.emit, `${basename(i.image)}: which firmwares boot it is unknown: ${toKilnError(error.cause).message}`, 'BOOT_FACTS_FAILED');
+      return undefined;
+    });
+    const firmware: Firmware = i.firmware ?? (!facts || facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
     base.firmware = firmware;
     const bootCheck = `boot (${firmware})`;
-    if (!facts.firmware.includes(firmware)) {
+    if (facts && !facts.firmware.includes(firmware)) {
       const detail = `the image does not boot under ${FIRMWARE_NAMES[firmware]} (what it boots under: ${describeFirmware(facts)}): ${facts.evidence.join('; ')}`;
       return finish(i, base, started, [{ name: bootCheck, status: 'fail', detail }], { code: 'BOOT_NO_BOOTLOADER', message: detail, details: facts.evidence }, false, work);
     }

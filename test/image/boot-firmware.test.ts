@@ -130,6 +130,14 @@ describe('inspectBootFirmware', () => {
     expect(facts.evidence).toContain('UEFI: an EFI system partition (partition 2), but kiln boots i686 guests with BIOS only');
   });
 
+  it('an image it cannot read is BOOT_FACTS_FAILED (callers record nothing and go on); an abort stays an abort', async () => {
+    await expect(inspect(join(dir, 'missing.qcow2'), 'qcow2')).rejects.toMatchObject({ code: 'BOOT_FACTS_FAILED' });
+    const blank = join(dir, 'blank-abort.raw');
+    await run('truncate', ['-s', String(SIZE), blank], { timeoutMs: 10_000 });
+    const aborted = AbortSignal.abort();
+    await expect(inspectBootFirmware({ image: blank, format: 'raw', virtualSize: SIZE, arch: 'x86_64', tmpDir: dir, signal: aborted })).rejects.not.toMatchObject({ code: 'BOOT_FACTS_FAILED' });
+  });
+
   it('a disk with no partition table and no boot code', async () => {
     const blank = join(dir, 'blank.raw');
     await run('truncate', ['-s', String(SIZE), blank], { timeoutMs: 10_000 });
