@@ -31,6 +31,29 @@ describe('resolveInstall: defaults only where neither the user nor the input sai
   });
 });
 
+describe('resolveInstall: the firmware the installer boots under', () => {
+  const ks = join(PROJECT_ROOT, 'test/fixtures/kickstarts/kiln-liveimg.ks');
+
+  it.each([
+    ['a kickstart without --firmware: bios', { kickstart: ks, tree: '/srv/tree' }, 'bios'],
+    ['--firmware uefi', { kickstart: ks, tree: '/srv/tree', firmware: 'uefi' as const }, 'uefi'],
+    ["fedora-cloud 40: the template's hybrid layout, installed under uefi", { template: 'fedora-cloud', release: '40', tree: '/srv/tree' }, 'uefi'],
+    ['fedora-cloud 40 with --firmware bios (a BIOS install of the hybrid layout)', { template: 'fedora-cloud', release: '40', tree: '/srv/tree', firmware: 'bios' as const }, 'bios'],
+    ['fedora-cloud 34: bios', { template: 'fedora-cloud', release: '34', tree: '/srv/tree' }, 'bios'],
+  ])('%s', async (_what, request, firmware) => {
+    const { emit } = collect();
+    expect((await resolveInstall(request, { cwd: tdlDir, emit })).firmware).toBe(firmware);
+  });
+
+  it('an i686 install under UEFI is a usage error', async () => {
+    const { emit } = collect();
+    await expect(resolveInstall({ kickstart: ks, tree: '/srv/tree', arch: 'i686', firmware: 'uefi' }, { cwd: tdlDir, emit })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: '--firmware uefi: i686 installs boot with BIOS only',
+    });
+  });
+});
+
 describe('the defaults of kiln build', () => {
   it('are what --help states, applied only after the parser left the options unset', async () => {
     let help = '';

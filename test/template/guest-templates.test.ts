@@ -128,3 +128,58 @@ describe('template errors', () => {
     expect(r.warnings).toEqual(['guest template fedora-cloud was written for releases up to 45; rendering it for 48']);
   });
 });
+
+describe('boot layouts (the template\'s version table per arch)', () => {
+  it.each([
+    ['19', 'x86_64', 'bios', 'bios'],
+    ['34', 'x86_64', 'bios', 'bios'],
+    ['35', 'x86_64', 'hybrid', 'uefi'],
+    ['45', 'x86_64', 'hybrid', 'uefi'],
+    ['48', 'x86_64', 'hybrid', 'uefi'],
+    ['40', 'i686', 'bios', 'bios'],
+  ] as const)('fedora-cloud %s %s: %s, installed under %s', async (release, arch, layout, firmware) => {
+    const r = await renderGuestTemplate('fedora-cloud', { release, arch });
+    expect(r.vars.boot_layout).toBe(layout);
+    expect(r.firmware).toBe(firmware);
+    expect(r.text.includes('--disklabel=gpt')).toBe(layout !== 'bios');
+    expect(r.text.includes('part biosboot')).toBe(layout === 'hybrid');
+  });
+
+  it.each([
+    ['bios', 'bios', false],
+    ['uefi', 'uefi', true],
+  ] as const)('boot_layout=%s on Fedora 40 is honoured (installed under %s)', async (layout, firmware, esp) => {
+    const r = await renderGuestTemplate('fedora-cloud', { release: '40', variables: { boot_layout: layout } });
+    expect(r.firmware).toBe(firmware);
+    expect(r.text.includes('part /boot/efi --size=100 --fstype=efi')).toBe(esp);
+    expect(r.text).not.toContain('part biosboot');
+    expect(r.text).not.toContain('grub2-install');
+  });
+
+  it.each([
+    [{ release: '40', variables: { boot_layout: 'gpt' } }, "guest template fedora-cloud: boot_layout 'gpt' is not one of bios, hybrid, uefi"],
+    [{ release: '40', arch: 'i686' as const, variables: { boot_layout: 'uefi' } }, "guest template fedora-cloud: boot_layout 'uefi' is not for i686: i686 images boot with BIOS only"],
+  ])('%j is refused', async (options, message) => {
+    await expect(renderGuestTemplate('fedora-cloud', options)).rejects.toMatchObject({ code: 'USAGE', message });
+  });
+
+  it('boot_layout=hybrid for i686 is bios, with a warning (one drop spec line for both arches)', async () => {
+    const r = await renderGuestTemplate('fedora-cloud', { release: '19', arch: 'i686', variables: { boot_layout: 'hybrid' } });
+    expect(r.vars.boot_layout).toBe('bios');
+    expect(r.firmware).toBe('bios');
+    expect(r.warnings).toEqual(['guest template fedora-cloud: boot_layout hybrid is bios for i686 (i686 images boot with BIOS only)']);
+    const x86 = await renderGuestTemplate('fedora-cloud', { release: '19', arch: 'x86_64', variables: { boot_layout: 'hybrid' } });
+    expect([x86.vars.boot_layout, x86.firmware]).toEqual(['hybrid', 'uefi']);
+  });
+
+  it.each(claims.filter(([n]) => n === 'fedora-cloud').flatMap(([n, r]) => [[n, r, 'hybrid'], [n, r, 'uefi']]))('%s release %s with boot_layout=%s validates clean', async (name, release, layout) => {
+    const { diagnostics, r } = await check(name, release, { boot_layout: layout });
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    // GPT asked for where the syntax has --disklabel (F21), else Anaconda's own choice under UEFI.
+    expect(r.text.includes('--disklabel=gpt')).toBe(Number(release) >= 21);
+  });
+
+  it('templates without a version table have no firmware to ask for', async () => {
+    expect((await renderGuestTemplate('rhel-cloud', { release: '9' })).firmware).toBeUndefined();
+  });
+});

@@ -49,4 +49,21 @@ describe('ec2Facts', () => {
   ] as const)('%s %j', (arch, lines, facts) => {
     expect(ec2Facts(arch, report([...lines]))).toEqual({ ...facts, virtualizationType: 'hvm', rootDeviceName: '/dev/xvda' });
   });
+
+  // What the disk boots (the base record, read at capture) wins over the files prep saw in the guest.
+  it.each([
+    ['x86_64', ['bios', 'uefi'], 'uefi-preferred'],
+    ['x86_64', ['bios', 'uefi', 'uefi-secure'], 'uefi-preferred'],
+    ['x86_64', ['uefi', 'uefi-secure'], 'uefi'],
+    ['x86_64', ['bios'], 'legacy-bios'],
+    ['i686', ['bios', 'uefi'], 'legacy-bios'],
+  ] as const)('%s whose disk boots %j: %s', (arch, firmware, bootMode) => {
+    // The guest's files say the opposite (GRUB's BIOS modules and an EFI directory both there).
+    const facts = ec2Facts(arch, report(['bios\tyes', 'efi\tyes']), { table: 'gpt', firmware: [...firmware], evidence: [] });
+    expect(facts.bootMode).toBe(bootMode);
+  });
+
+  it('a disk that boots nothing leaves it to the guest files', () => {
+    expect(ec2Facts('x86_64', report(['efi\tyes']), { table: 'none', firmware: [], evidence: [] }).bootMode).toBe('uefi');
+  });
 });
