@@ -28,6 +28,8 @@ export interface ClientSettings {
   maxSockets?: number;
   /** Deadline of one EC2/S3 request (EBS block requests get their own AbortSignal deadlines). */
   requestTimeoutMs?: number;
+  /** Attempts the SDK makes per EC2 or S3 call, with its own backoff (default 6). */
+  maxAttempts?: number;
 }
 
 /** The SDK's clients log nothing through this (kiln's library never prints). */
@@ -65,13 +67,13 @@ export function createAwsClients(settings: ClientSettings = {}): AwsClients {
   }
   return {
     ec2: (region) =>
-      get(`ec2:${region}`, () => new EC2Client({ ...common(region), maxAttempts: 6, requestHandler: handler(settings.requestTimeoutMs ?? 120_000) })),
+      get(`ec2:${region}`, () => new EC2Client({ ...common(region), maxAttempts: settings.maxAttempts ?? 6, requestHandler: handler(settings.requestTimeoutMs ?? 120_000) })),
     // EBS direct calls are retried by kiln (per-request AbortSignal deadlines, backoff with jitter
     // across the worker pool), so the SDK makes exactly one attempt per call.
     ebs: (region) => get(`ebs:${region}`, () => new EBSClient({ ...common(region), maxAttempts: 1, requestHandler: handler(undefined) })),
     s3: (region) =>
       get(`s3:${region}`, () =>
-        new S3Client({ ...common(region), maxAttempts: 6, forcePathStyle: Boolean(settings.endpointUrl), requestHandler: handler(settings.requestTimeoutMs ?? 300_000) }),
+        new S3Client({ ...common(region), maxAttempts: settings.maxAttempts ?? 6, forcePathStyle: Boolean(settings.endpointUrl), requestHandler: handler(settings.requestTimeoutMs ?? 300_000) }),
       ),
     async defaultRegion() {
       const probe = new EC2Client({ profile: settings.profile, logger: quietLogger });

@@ -1,13 +1,14 @@
-import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../../src/core/run.js';
 import { publishEc2 } from '../../../src/providers/aws/index.js';
 import type { PublishEc2Options } from '../../../src/providers/aws/types.js';
 import { ec2Arch, findArchRecord, inspectImage, validateOptions } from '../../../src/providers/aws/validate.js';
+import { useFakeAws } from './fake-aws.js';
 import { MiB, makeSparseImage, tempDir } from './helpers.js';
-import { ebsMock, ec2Mock, installAccount, mockedClients, s3Mock } from './mock-aws.js';
+
+const aws = useFakeAws();
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -97,8 +98,6 @@ describe('inspectImage (real qemu-img)', () => {
 });
 
 describe('validation errors create nothing', () => {
-  beforeEach(() => installAccount());
-
   it.each([
     ['bad name', (): Partial<PublishEc2Options> => ({ name: 'x' }), 'AMI_NAME_INVALID'],
     ['missing image', () => ({ image: join(dir, 'nope.raw') }), 'IMAGE_NOT_FOUND'],
@@ -106,9 +105,7 @@ describe('validation errors create nothing', () => {
     ['qcow2 image', () => ({ image: join(dir, 'disk.qcow2') }), 'IMAGE_NOT_RAW'],
     ['import-snapshot without a bucket', () => ({ method: 'import-snapshot' as const }), 'USAGE'],
   ])('%s', async (_name, extra, code) => {
-    await expect(publishEc2({ ...base, image: raw, regions: ['us-east-1'], clients: mockedClients(), ...extra() })).rejects.toMatchObject({ code });
-    expect(ebsMock.calls()).toHaveLength(0);
-    expect(ec2Mock.calls()).toHaveLength(0);
-    expect(s3Mock.calls()).toHaveLength(0);
+    await expect(publishEc2({ ...base, image: raw, regions: ['us-east-1'], clients: aws.clients, ...extra() })).rejects.toMatchObject({ code });
+    expect(aws.state.log).toEqual([]);
   });
 });
