@@ -34,6 +34,8 @@ export const PUBLISH_ERRORS = {
   AWS_QUOTA: external('An AWS quota or rate limit was reached; raise the quota or try again later.'),
   AWS_NOT_FOUND: user('A resource AWS was asked about does not exist (the region, the bucket or the KMS key named above).'),
   AWS_REQUEST_FAILED: external(AWS_AGAIN),
+  AWS_BAD_ANSWER: external('The answer came from something that is not the AWS service (a proxy, a load balancer, another server); check --endpoint-url or the network, or run the same command again later.'),
+  AWS_UNREACHABLE: external('Nothing answered: check the network to AWS (DNS, proxy, firewall) or --endpoint-url, then run the same command again.'),
   AWS_PUBLISH_FAILED: external(AWS_AGAIN),
   AWS_WAIT_TIMEOUT: external(AWS_AGAIN),
   EBS_BAD_RESPONSE: external('The EBS endpoint answered something kiln cannot use; is --endpoint-url an EBS-compatible service?'),
