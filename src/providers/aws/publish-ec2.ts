@@ -16,6 +16,7 @@ import { createAwsClients, type AwsClients } from './clients.js';
 import { copyToRegions } from './distribute.js';
 import { findImage, findSnapshots, pickSnapshot } from './find-existing.js';
 import { ResourceLedger, orphanDetails, type CleanupReport } from './orphans.js';
+import { checkProfile } from './profile.js';
 import { makePublic } from './permissions.js';
 import { registerImage } from './register.js';
 import { uploadEbsSnapshot } from './snapshot-ebs.js';
@@ -73,6 +74,8 @@ async function withRun<T>(o: PublishEc2Options, body: (run: Run) => Promise<T>):
   const emit = o.emit ?? silent;
   const timing = { ...DEFAULT_TIMING, ...o.timing };
   validateOptions(o);
+  // Clients handed in were built already; otherwise the profile they will use must exist.
+  if (!o.clients) await checkProfile(o.profile, '--profile');
   const facts = await phase('validate', emit, () => inspectImage(o.image, o.arch, o.signal));
   if (o.volumeSizeGiB !== undefined && o.volumeSizeGiB < facts.sizeGiB) {
     throw new KilnError('USAGE', `--volume-size ${o.volumeSizeGiB} is smaller than the image (${facts.sizeGiB} GiB)`, { usage: true, fault: 'user' });
