@@ -29,6 +29,7 @@ export const PUBLISH_ERRORS = {
   AMI_NAME_TAKEN: user('Pick another --name (e.g. add a version or date), or deregister that AMI first.'),
   AMI_COPY_FAILED: external(AWS_AGAIN),
   AWS_NO_REGION: usage('Give --region, set AWS_REGION, or set a region in your AWS profile.'),
+  AWS_REGION_UNKNOWN: usage('Regions look like us-east-1, eu-west-1, ap-southeast-2; with --endpoint-url any region name goes to that endpoint.'),
   AWS_PROFILE_NOT_FOUND: usage('Name a profile of your AWS config or credentials file (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), or create it with aws configure --profile NAME.'),
   AWS_CREDENTIALS: user('Set AWS credentials (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or --profile of ~/.aws/credentials).'),
   AWS_ACCESS_DENIED: user('The credentials lack a permission kiln needs (ebs:*Snapshot*, ec2:RegisterImage, ec2:CopyImage, ec2:CreateTags, …).'),

@@ -1,6 +1,6 @@
 /**
- * A drop that publishes to EC2 checks its AWS settings before it builds anything: a profile that
- * does not exist stops it at once, with no compose directory made.
+ * A drop that publishes to EC2 checks its AWS settings before it builds anything: a region AWS does
+ * not have or a profile that does not exist stops it at once, with no compose directory made.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -45,6 +45,16 @@ const drop = (spec: string) =>
   );
 
 describe('kiln drop with publish.ec2', () => {
+  it('a region AWS does not have is a problem of the spec, at its line', async () => {
+    await writeFile(join(dir, 'region.yaml'), SPEC(['regions: [us-east-1, xx-nowhere-9]']));
+    await expect(drop('region.yaml')).rejects.toMatchObject({
+      code: 'DROP_SPEC_INVALID',
+      source: { file: join(dir, 'region.yaml'), line: 11 },
+      message: expect.stringContaining("publish.ec2.regions: 'xx-nowhere-9' is not an AWS region"),
+    });
+    expect(await readdir(dir)).not.toContain('out');
+  });
+
   it('a profile that does not exist stops the drop before anything is made', async () => {
     await writeFile(join(dir, 'nosuch.yaml'), SPEC(['regions: [us-east-1]', 'profile: nosuch']));
     await expect(drop('nosuch.yaml')).rejects.toMatchObject({ code: 'AWS_PROFILE_NOT_FOUND', exitCode: 2, message: expect.stringContaining("'nosuch' (publish.ec2.profile)") });

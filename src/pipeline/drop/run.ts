@@ -59,7 +59,8 @@ export interface DropResult {
 }
 
 export async function runDrop(request: DropRequest, ctx: JobContext): Promise<DropResult> {
-  const spec = await loadDropSpec(resolve(ctx.cwd, request.spec));
+  const { regionProblem } = await import('../../providers/aws/regions.js');
+  const spec = await loadDropSpec(resolve(ctx.cwd, request.spec), { regionProblem });
   if (spec.publish.ec2) {
     // The AWS profile is the machine's, not the spec's: checked here, before anything is built.
     const { checkProfile } = await import('../../providers/aws/profile.js');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { run } from '../../../src/core/run.js';
 import { publishEc2 } from '../../../src/providers/aws/index.js';
 import type { PublishEc2Options } from '../../../src/providers/aws/types.js';
+import { regionProblem } from '../../../src/providers/aws/regions.js';
 import { ec2Arch, findArchRecord, inspectImage, validateOptions } from '../../../src/providers/aws/validate.js';
 import { useFakeAws } from './fake-aws.js';
 import { MiB, makeSparseImage, tempDir } from './helpers.js';
@@ -27,7 +28,9 @@ describe('validateOptions', () => {
     ['name too short', { name: 'ab' }, 'AMI_NAME_INVALID'],
     ['name too long', { name: 'a'.repeat(129) }, 'AMI_NAME_INVALID'],
     ['name with a forbidden character', { name: 'fedora:19' }, 'AMI_NAME_INVALID'],
-    ['bad region', { regions: ['us-east-1', 'Mars'] }, 'USAGE'],
+    ['a region AWS does not have', { regions: ['us-east-1', 'Mars'] }, 'AWS_REGION_UNKNOWN'],
+    ['a source region AWS does not have', { region: 'xx-nowhere-9' }, 'AWS_REGION_UNKNOWN'],
+    ['a region name no endpoint takes', { region: 'us east', endpointUrl: 'http://127.0.0.1:4566' }, 'AWS_REGION_UNKNOWN'],
     ['workers zero', { workers: 0 }, 'USAGE'],
     ['import-snapshot without bucket', { method: 'import-snapshot' as const }, 'USAGE'],
     ['public and encrypted', { public: true, encrypted: true }, 'USAGE'],
@@ -46,6 +49,25 @@ describe('validateOptions', () => {
     ['exactly 128', 'a'.repeat(128)],
   ])('accepts a name with %s', (_name, name) => {
     expect(() => validateOptions({ ...base, name })).not.toThrow();
+  });
+});
+
+describe('region names, as the AWS SDK knows them', () => {
+  it.each(['us-east-1', 'eu-west-1', 'ap-southeast-2', 'il-central-1', 'cn-north-1', 'us-gov-west-1'])('%s is a region', (region) => {
+    expect(regionProblem(region)).toBeUndefined();
+  });
+
+  it.each(['xx-nowhere-9', 'us-esat-1', 'us-east-11', 'aws-global', 'Mars', ''])('%j is not', (region) => {
+    expect(regionProblem(region)).toBe(`'${region}' is not an AWS region (kiln knows the regions of the AWS SDK it was built with)`);
+  });
+
+  it.each([
+    ['xx-nowhere-9', undefined],
+    ['lab', undefined],
+    ['us east', "'us east' is not a region name (letters, digits and dashes)"],
+    ['', "'' is not a region name (letters, digits and dashes)"],
+  ])('with an endpoint of your own, %j → %s', (region, problem) => {
+    expect(regionProblem(region, { endpointUrl: 'http://127.0.0.1:4566' })).toBe(problem);
   });
 });
 
