@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256File } from '../../../src/core/hash.js';
 import { collect } from '../../../src/core/events.js';
-import { isPublishedEc2, publishEc2 } from '../../../src/providers/aws/index.js';
+import { ec2Publisher, isPublishedEc2, publishEc2 } from '../../../src/providers/aws/index.js';
 import { TAG, type PublishEc2Options } from '../../../src/providers/aws/types.js';
 import { createdSomething, fastTiming, seedImage, seedSnapshot, useFakeAws } from './fake-aws.js';
 import { BLOCK, MiB, independentBlockSha, makeSparseImage, tempDir } from './helpers.js';
@@ -112,6 +112,10 @@ describe('publishEc2: idempotent re-runs', () => {
       { region: 'eu-west-1', imageId: 'ami-eu', snapshotId: 'snap-eu', state: 'reused', public: true },
     ]);
     expect(await isPublishedEc2(options({ regions: ['us-east-1', 'eu-west-1'], public: true }))).toMatchObject({ images: result.images });
+    // The provider object (habit 5: isPublished before publish) answers the same, and its publish creates nothing either.
+    expect(await ec2Publisher.isPublished(options({ regions: ['us-east-1', 'eu-west-1'], public: true }))).toMatchObject({ images: result.images });
+    expect((await ec2Publisher.publish(options({ regions: ['us-east-1', 'eu-west-1'], public: true }))).images).toEqual(result.images);
+    expect(createdSomething(aws.state)).toEqual([]);
   });
 
   it('copies only to the regions that lack the AMI, and says the rest is not published yet', async () => {
