@@ -220,6 +220,18 @@ describe('kiln drop', () => {
     expect(status.stdout).toMatch(/FINISHED_INCOMPLETE \(Beta-1\.3\)/);
     expect(status.stdout).toMatch(/Fedora-Cloud-Broken +i386 +FAILED/);
     expect(status.stdout).toMatch(/Fedora-Cloud-Base-AmazonEC2 +x86_64 +ok +ok +ok +ok/);
+    // The EC2 images were booted the EC2 way: cloud-init found the emulated metadata service, the key
+    // came from it, and prep locked root; the generic image took its NoCloud seed.
+    const checksOf = async (arch: string, image: string) => {
+      const dir = join(composeDir, 'logs', arch, image, 'test');
+      const [file] = await readdir(dir);
+      const report = JSON.parse(await readFile(join(dir, file!, 'report.json'), 'utf8')) as { checks: { name: string; status: string }[] };
+      return Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+    };
+    for (const arch of ['x86_64', 'i386']) {
+      expect(await checksOf(arch, 'Fedora-Cloud-Base-AmazonEC2'), arch).toMatchObject({ 'datasource Ec2': 'pass', 'key from the metadata service': 'pass', 'root password locked': 'pass' });
+    }
+    expect(await checksOf('x86_64', 'Fedora-Cloud-Base')).toMatchObject({ 'datasource NoCloud': 'pass' });
     // Every item's logs are in the compose: the install's and the boot test's.
     expect(await readdir(join(composeDir, 'logs/x86_64/Fedora-Cloud-Base/install'))).toEqual(expect.arrayContaining(['console.log', 'installer.log', 'kickstart.cfg', 'domain.xml']));
     expect(await readdir(join(composeDir, 'logs/i386/Fedora-Cloud-Broken/install'))).toEqual(expect.arrayContaining(['installer.log']));
