@@ -30,9 +30,17 @@ export interface LoginWait {
   now?: () => number;
 }
 
-export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWait): Promise<number> {
+export interface LoginTimes {
+  /** From the domain's start to the login. */
+  ms: number;
+  /** How long the attempt that logged in took: one SSH login into the guest (its own cost). */
+  attemptMs: number;
+}
+
+export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWait): Promise<LoginTimes> {
   const now = o.now ?? Date.now;
   let last: ProbeResult | undefined;
+  let attemptMs = 0;
   let runningSince: number | undefined;
   let cloudInitSeen = false;
   const trying = (async () => {
@@ -50,7 +58,9 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
       // bring the next attempt forward, not be taken as already acted upon.
       const mark = run.consoleLines;
       if (run.machine.state === 'kernel' || run.machine.state === 'running') {
+        const attemptStart = now();
         last = await probe(target, o.signal);
+        attemptMs = now() - attemptStart;
         if (last.ok) {
           run.feed({ kind: 'ready', at: now(), detail: `logged in as ${target.user}` });
           return;
@@ -65,7 +75,7 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
     }
   })();
   await Promise.all([run.until(['ready', 'passed']), trying]);
-  return now() - run.startedAt;
+  return { ms: now() - run.startedAt, attemptMs };
 }
 
 /** Whether a console line since `mark` (a count of console lines) says sshd started. */
