@@ -108,7 +108,7 @@ function guarded<T extends NodeJS.WriteStream>(stream: T, state: { closed: boole
 /**
  * A Ctrl-C reaches kiln's children (tar, xz, QEMU's helpers) at the same moment as kiln: what was
  * under way may fail of it before kiln's own handler has run. Once the run is interrupted, that
- * is what the user is told (exit 130), with the failure it caused as a detail.
+ * is what the user is told (exit 128 + the signal's number), with the failure it caused as a detail.
  */
 function asInterruption(err: KilnError, signal: AbortSignal): KilnError {
   if (!signal.aborted || err.code === 'INTERRUPTED') return err;
