@@ -9,7 +9,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { KilnError } from '../../core/errors.js';
 import type { BodyLine, IncludeNode, KickstartDocument, KsNode } from './document.js';
 import type { Diagnostic } from './diagnostics.js';
-import { hasPreScript, installerSideReason, isInstallerSideInclude } from './installer-side.js';
+import { hasPreScript, installerSideReason, isInstallerPath, isInstallerSideInclude } from './installer-side.js';
 import { parseKickstart } from './parse.js';
 
 export interface LoadOptions {
@@ -75,6 +75,11 @@ class Flattener {
     this.diagnostics.push({ severity, file: at.file, line: at.line, message });
   }
 
+  private leftToInstaller(node: { target: string; directive: string; loc: { file: string; line: number } }): undefined {
+    this.report('warning', node.loc, `${node.directive} ${node.target}: read by the installer at install time (${installerSideReason(node.target)}); left unresolved, its commands are not checked`);
+    return undefined;
+  }
+
   /** Reads and parses an include target; undefined when it cannot be had (reported). */
   private async load(node: { target: string; directive: string; loc: { file: string; line: number } }, from: Origin, stack: string[]): Promise<{ origin: Origin; text: string; file: string } | undefined> {
     const origin = resolveTarget(node.target, from);
@@ -84,12 +89,14 @@ class Flattener {
       this.report('error', node.loc, `${node.directive}: include loop ${chain.join(' → ')}`);
       return undefined;
     }
+    // The installer's /tmp, /run … are not this host's: a file of the same name here is another file.
+    if (!origin.isUrl && isInstallerPath(node.target)) return this.leftToInstaller(node);
     try {
       return { origin, text: await readSource(origin, this.opts), file };
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
       if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && isInstallerSideInclude(node.target, this.hasPre)) {
-        this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (${installerSideReason(node.target)}); left unresolved, its commands are not checked`);
+        return this.leftToInstaller(node);
       } else {
         this.report('error', node.loc, `${node.directive} ${withoutCredentials(node.target)}: cannot read ${file}: ${why}`);
       }

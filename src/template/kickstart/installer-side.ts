@@ -14,6 +14,11 @@ import type { KickstartDocument } from './document.js';
  */
 const INSTALLER_PATHS = /^\/(tmp|run|dev\/shm|mnt|usr\/share\/anaconda|etc\/anaconda)\//;
 
+/** A path of the installer's own file system: never this host's file of the same name. */
+export function isInstallerPath(target: string): boolean {
+  return INSTALLER_PATHS.test(target);
+}
+
 /** The document has a %pre script: Anaconda runs those before it reads any %include. */
 export function hasPreScript(doc: KickstartDocument): boolean {
   return doc.nodes.some((n) => n.kind === 'section' && n.name === '%pre');
@@ -24,9 +29,9 @@ export function isInstallerSideInclude(target: string, hasPre: boolean): boolean
   return INSTALLER_PATHS.test(target) || (target.startsWith('/') && hasPre);
 }
 
-/** Why the installer-side file is not on this host, for the flattener's warning. */
+/** What the installer-side file is likely to be, for the flattener's warning. */
 export function installerSideReason(target: string): string {
   if (/^\/(usr\/share|etc)\/anaconda\//.test(target)) return 'a file of the installer itself';
   if (/^\/(run\/install|mnt)\//.test(target)) return 'on the install medium';
-  return 'written by %pre at install time?';
+  return 'written by %pre?';
 }

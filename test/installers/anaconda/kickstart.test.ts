@@ -16,6 +16,6 @@ describe('the kickstart the Anaconda driver boots', () => {
     expect(booted.text).toMatch(/^echo "part \/ --size=3000 --grow" > \/tmp\/part-include\n%end\n%include \/tmp\/part-include\npoweroff$/m);
     expect(booted.text).toContain('liveimg --url=http://10.0.2.2:39001/rootfs.tar.xz');
     expect(ks.keyText).toContain('%include /tmp/part-include\n');
-    expect(JSON.stringify(events.events)).toContain('%include /tmp/part-include: not on this host (written by %pre at install time?)');
+    expect(JSON.stringify(events.events)).toContain('%include /tmp/part-include: read by the installer at install time (written by %pre?)');
   });
 });
