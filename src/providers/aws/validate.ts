@@ -85,7 +85,10 @@ export async function inspectImage(path: string, arch: Ec2Arch, signal?: AbortSi
   const { stdout } = await run('qemu-img', ['info', '--output=json', path], { timeoutMs: 60_000, signal });
   const info = JSON.parse(stdout) as { format?: string };
   if (info.format !== 'raw') {
-    throw usage('IMAGE_NOT_RAW', `${path} is a ${info.format ?? 'unknown'} image; EC2 publishing takes a raw disk`, `Convert it first: qemu-img convert -O raw ${basename(path)} ${basename(path).replace(/\.[^.]+$/, '')}.raw`);
+    const name = basename(path);
+    // Never suggest writing over the input (x.raw that is really a qcow2).
+    const raw = /\.raw$/i.test(name) ? name.replace(/\.raw$/i, '-converted.raw') : `${name.replace(/\.[^.]+$/, '')}.raw`;
+    throw usage('IMAGE_NOT_RAW', `${path} is a ${info.format ?? 'unknown'} image; EC2 publishing takes a raw disk`, `Convert it first: qemu-img convert -O raw ${name} ${raw}`);
   }
   if (size === 0 || size % 512 !== 0) {
     throw usage('IMAGE_SIZE_UNALIGNED', `${path} is ${size} bytes, not a whole number of 512-byte sectors`, 'A disk image is a whole number of sectors; the file is truncated or not a disk.');
