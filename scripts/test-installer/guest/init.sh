@@ -9,8 +9,9 @@
 #
 # Order, as in Anaconda: a first pass that reads only the %pre scripts and runs them (one may
 # write a file a later %include reads); read and check the whole kickstart, every %include in its
-# place; partition, format and mount under /mnt/sysimage; unpack the liveimg payload; fstab, host name, time zone, root password,
-# services; boot loader; %post; copy the logs; unmount; poweroff/reboot/halt.
+# place; partition, format and mount under /mnt/sysimage; unpack the liveimg payload; fstab, host
+# name, time zone, root password, services; boot loader; %post; copy the logs; unmount;
+# poweroff/reboot/halt.
 
 # /sbin first: the real mke2fs there, not busybox's ext2-only applet.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin

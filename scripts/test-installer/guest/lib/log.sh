@@ -33,10 +33,10 @@ log() {
 log_file() {
   [ -s "$3" ] || return 0
   _prefix="$(ts) $1 $2: "
-  awk -v p="$_prefix" '{ print p $0 }' "$3" > $SCRATCH/log_file.out
-  cat $SCRATCH/log_file.out
-  cat $SCRATCH/log_file.out >> "$LOGFILE"
-  if [ -n "$PORT" ]; then { cat $SCRATCH/log_file.out >> "$PORT"; } 2>/dev/null; fi
+  awk -v p="$_prefix" '{ print p $0 }' "$3" > "$SCRATCH/log_file.out"
+  cat "$SCRATCH/log_file.out"
+  cat "$SCRATCH/log_file.out" >> "$LOGFILE"
+  if [ -n "$PORT" ]; then { cat "$SCRATCH/log_file.out" >> "$PORT"; } 2>/dev/null; fi
   return 0
 }
 
@@ -45,9 +45,9 @@ run_logged() {
   _what=$1
   shift
   log INFO program "Running... $*"
-  "$@" > $SCRATCH/run_logged.out 2>&1
+  "$@" > "$SCRATCH/run_logged.out" 2>&1
   _rc=$?
-  log_file INFO program $SCRATCH/run_logged.out
+  log_file INFO program "$SCRATCH/run_logged.out"
   [ $_rc -eq 0 ] || log ERROR program "$_what: $* exited with status $_rc"
   return $_rc
 }
