@@ -146,7 +146,15 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
     const result: DropResult = { composeId: compose.id, dir, status, resumed: Boolean(choice.record), items: record.items };
     if (status !== 'DOOMED' && request.koji) {
       const { kojiImportCompose } = await import('../koji/koji-import.js');
-      result.koji = await phase('koji-import', ctx.emit, () => kojiImportCompose({ ...request.koji!, dir, storeDir: ctx.storeDir, emit: ctx.emit, signal: ctx.signal }));
+      result.koji = await phase('koji-import', ctx.emit, () => kojiImportCompose({ ...request.koji!, dir, storeDir: ctx.storeDir, emit: ctx.emit, signal: ctx.signal })).catch((error: unknown) => {
+        // The compose is done and stays; running the drop again would start a new one.
+        const e = error instanceof KilnError ? error : undefined;
+        throw new KilnError(e?.code ?? 'KOJI_IMPORT_ERROR', `compose ${compose.id} is ${status}, but its Koji import failed: ${(error as Error).message}`, {
+          cause: error,
+          details: e?.details,
+          hint: `${e?.hint ? `${e.hint} ` : ''}Import it again with: kiln koji import ${dir} (the same --hub and credentials).`,
+        });
+      });
     }
     if (status === 'DOOMED') {
       throw new KilnError('DROP_DOOMED', `compose ${compose.id} is DOOMED: ${failed.filter((i) => !i.failable).map((i) => `${i.image} ${i.arch}`).join(', ')} failed`, {
