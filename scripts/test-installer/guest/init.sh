@@ -9,8 +9,10 @@
 #
 # Order, as in Anaconda: a first pass that reads only the %pre scripts and runs them (one may
 # write a file a later %include reads); read and check the whole kickstart, every %include in its
-# place; partition, format and mount under /mnt/sysimage; unpack the liveimg payload; fstab, host
-# name, time zone, root password, services; boot loader; %post; copy the logs; unmount;
+# place; plan the partitions and check that the boot loader will have what it needs for the
+# firmware the installer booted under; partition, format and mount under /mnt/sysimage; unpack
+# the liveimg payload; fstab, host name, time zone, root password, services; boot loader; %post;
+# copy the logs; unmount;
 # poweroff/reboot/halt.
 
 # /sbin first: the real mke2fs there, not busybox's ext2-only applet.
@@ -92,6 +94,7 @@ get_kickstart "$INST_KS"
 pre_script_pass "$KS_PATH"
 read_kickstart "$KS_PATH"
 plan_partitions
+check_boot_storage
 make_partitions
 make_filesystems
 mount_target

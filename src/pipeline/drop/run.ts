@@ -59,7 +59,13 @@ export interface DropResult {
 }
 
 export async function runDrop(request: DropRequest, ctx: JobContext): Promise<DropResult> {
-  const spec = await loadDropSpec(resolve(ctx.cwd, request.spec));
+  const { regionProblem } = await import('../../providers/aws/regions.js');
+  const spec = await loadDropSpec(resolve(ctx.cwd, request.spec), { regionProblem });
+  if (spec.publish.ec2) {
+    // The AWS profile is the machine's, not the spec's: checked here, before anything is built.
+    const { checkProfile } = await import('../../providers/aws/profile.js');
+    await checkProfile(spec.publish.ec2.profile, 'publish.ec2.profile');
+  }
   if (request.test) spec.test = request.test;
   checkComposeLabel(request.type, request.label, request.type !== 'production');
   if (request.signKey) await checkSigningKey(request.signKey, request.gnupgHome, ctx.signal);
