@@ -23,6 +23,8 @@ export interface ApplianceBundle {
   name: string;
   arch: Arch;
   disks: BundleDisk[];
+  /** The firmwares its boot entries name, in their order (an entry naming none is bios). */
+  firmware: ('bios' | 'uefi')[];
 }
 
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -37,7 +39,9 @@ export async function readDescriptor(path: string): Promise<ApplianceBundle> {
   const doc = parser.parse(await readFile(path, 'utf8')) as { image?: Record<string, unknown> };
   const image = doc.image;
   if (!image) throw invalid(path, 'no <image> element');
-  const boot = asArray((image.domain as { boot?: unknown } | undefined)?.boot)[0] as { guest?: { arch?: string }; drive?: unknown } | undefined;
+  const boots = asArray((image.domain as { boot?: unknown } | undefined)?.boot) as { guest?: { arch?: string }; drive?: unknown; os?: { loader?: { '@_firmware'?: string } } }[];
+  const boot = boots[0];
+  const firmware = [...new Set(boots.map((b) => (b.os?.loader?.['@_firmware'] === 'efi' ? 'uefi' : 'bios') as 'bios' | 'uefi'))];
   const arch = boot?.guest?.arch;
   if (arch !== 'x86_64' && arch !== 'i686') throw invalid(path, `domain/boot/guest/arch is ${arch ?? 'missing'}; kiln runs x86_64 and i686 appliances`);
   const storage = asArray((image.storage as { disk?: unknown } | undefined)?.disk) as Record<string, string>[];
@@ -54,7 +58,7 @@ export async function readDescriptor(path: string): Promise<ApplianceBundle> {
     return { path: join(dirname(path), file), use, format, target: drive['@_target'] ?? '' } satisfies BundleDisk;
   });
   if (!disks.some((d) => d.use === 'system')) throw invalid(path, 'no system disk in domain/boot/drive');
-  return { descriptor: path, name: String(image.name ?? basename(path, '.xml')), arch, disks };
+  return { descriptor: path, name: String(image.name ?? basename(path, '.xml')), arch, disks, firmware };
 }
 
 /** Unpacks `bundle` into `dir` (GNU tar restores sparse raw disks) and reads its descriptor. */

@@ -4,8 +4,10 @@
  * secrets under the store's own secret (store-secret.ts: nothing in a record can be checked
  * against a guessed password), the media's identity (the tree's metadata — a new
  * nightly at the same URL is a new input —, the kernel and initrd), the payload, the arch, the
+ * firmware the installer booted under (it decides which boot loader the installer sets up), the
  * disk size, the installer driver and kiln's version. Memory and CPU count are left out: they
- * change how fast, not what.
+ * change how fast, not what. BIOS, the default, is not an input, so keys made before kiln knew
+ * firmware still name the same base images.
  */
 import { hashJson, sha256 } from '../core/hash.js';
 import { KILN_VERSION } from '../core/version.js';
@@ -21,6 +23,7 @@ export interface KeyInputs {
   media: InstallMedia;
   payload?: InputHash;
   arch: Arch;
+  firmware?: 'bios' | 'uefi';
   diskSizeBytes: number;
   driver: string;
 }
@@ -32,6 +35,7 @@ export function buildInputs(k: KeyInputs): InputHash[] {
   if (k.payload) inputs.push(k.payload);
   inputs.push(
     { name: 'arch', sha256: sha256(k.arch), detail: k.arch },
+    ...(k.firmware && k.firmware !== 'bios' ? [{ name: 'firmware', sha256: sha256(k.firmware), detail: k.firmware }] : []),
     { name: 'disk-size', sha256: sha256(String(k.diskSizeBytes)), detail: String(k.diskSizeBytes) },
     { name: 'installer', sha256: sha256(k.driver), detail: k.driver },
     { name: 'kiln', sha256: sha256(KILN_VERSION), detail: KILN_VERSION },

@@ -1,13 +1,15 @@
 /**
  * The install disk: created empty before the install, captured after the guest powered off — its
  * sizes read with qemu-img, its SHA-256, size and mtime recorded (the store verifies the entry
- * with them whenever it is used), the package manifest parsed from kiln's report channel, and the
- * disk moved (renamed, not copied) into the store with its build record, JSON manifest and
- * ICICLE. An interrupt before the commit aborts the capture: no entry.
+ * with them whenever it is used), which firmwares it boots read from the disk itself, the package
+ * manifest parsed from kiln's report channel, and the disk moved (renamed, not copied) into the
+ * store with its build record, JSON manifest and ICICLE. An interrupt before the commit aborts
+ * the capture: no entry.
  */
 import { stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { run } from '../core/run.js';
-import { KilnError, interruptedError } from '../core/errors.js';
+import { interruptedError, isKilnError, KilnError, toKilnError } from '../core/errors.js';
 import { sha256File } from '../core/hash.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { ImageSpec } from '../template/image-spec.js';
@@ -16,6 +18,8 @@ import type { BuildRecord, InputHash } from '../store/record.js';
 import type { Arch } from '../core/arch.js';
 import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
+import { warn, type Emit } from '../core/events.js';
+import { describeFirmware, inspectBootFirmware } from '../image/boot-firmware.js';
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', path, String(sizeBytes)], { timeoutMs: 60_000, signal });
@@ -48,6 +52,9 @@ export interface CaptureInput {
   tree: string;
   family?: string;
   release?: string;
+  /** The firmware the installer booted under. */
+  firmware: 'bios' | 'uefi';
+  emit: Emit;
   signal?: AbortSignal;
 }
 
@@ -63,6 +70,20 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     throw c.signal?.aborted ? interruptedError(c.signal.reason) : error;
   });
   const file = await stat(c.disk);
+  // A disk kiln cannot read this way is still a good install: its record then says nothing of firmware.
+  // Its scratch files go in the build's own work directory (the disk's), removed or reclaimed with it.
+  const boot = await inspectBootFirmware({ image: c.disk, format: 'qcow2', virtualSize: info['virtual-size'], arch: c.arch, tmpDir: dirname(c.disk), signal: c.signal }).catch((error: unknown) => {
+    if (c.signal?.aborted) throw interruptedError(c.signal.reason);
+    if (isKilnError(error) && error.code === 'BOOT_FACTS_FAILED') {
+      warn(c.emit, `which firmwares boot the disk is not recorded: ${error.message} (${toKilnError(error.cause).message})`, 'BOOT_FACTS_FAILED');
+      return undefined;
+    }
+    throw error;
+  });
+  if (boot) {
+    c.emit({ type: 'message', level: 'info', text: `the disk boots under ${describeFirmware(boot)}: ${boot.evidence.join('; ')}` });
+    if (boot.firmware.length === 0) warn(c.emit, `the installed disk has no boot loader any firmware would start (${boot.evidence.join('; ')})`, 'NO_BOOT_LOADER');
+  }
   const packages = c.driver.packages(c.reportLines) ?? [];
   const record: BuildRecord = {
     id: c.id,
@@ -76,7 +97,8 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     accelerator: c.accel,
     timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
     packages,
-    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release },
+    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release, firmware: c.firmware },
+    ...(boot ? { boot } : {}),
     logDir: c.logDir,
   };
   if (c.signal?.aborted) throw interruptedError(c.signal.reason);

@@ -31,6 +31,9 @@ export const FAILURE_CODES: Record<FailureReason, ErrorCode> = {
   'check-failed': 'BOOT_CHECK_FAILED',
 };
 
+/** getty's prompt on the serial console (`localhost login: `), which no newline follows. */
+const LOGIN_PROMPT = /\slogin: ?$/;
+
 export interface GuestRunInput {
   hypervisor: Hypervisor;
   spec: DomainSpec;
@@ -56,6 +59,8 @@ export class GuestRun {
   readonly reportLines: string[] = [];
   /** The last console lines (for explaining a failure the machine cannot see itself). */
   readonly recentConsole: string[] = [];
+  /** Console lines seen so far (recentConsole keeps only the last of them). */
+  consoleLines = 0;
   domain?: Domain;
   startedAt = 0;
   /** When the machine reached the `kernel` state (boot tests: the kernel's first console line). */
@@ -78,7 +83,8 @@ export class GuestRun {
   async start(): Promise<void> {
     const { input } = this;
     const streams: [Stream, string | undefined][] = [['log', input.logs.installer], ['console', input.logs.console], ['report', input.logs.report]];
-    for (const [stream, path] of streams) if (path) this.tails.push(new FileTail(path, this.onLine(stream)));
+    // getty's login prompt has no newline after it: the console hands it out as it stands.
+    for (const [stream, path] of streams) if (path) this.tails.push(new FileTail(path, this.onLine(stream), stream === 'console' ? LOGIN_PROMPT : undefined));
     this.apply(this.machine.boot(this.now()));
     try {
       this.domain = await input.hypervisor.createTransient(input.spec);
@@ -144,6 +150,7 @@ export class GuestRun {
       if (stream !== 'report') this.input.emit({ type: 'installer-line', stream, line });
       if (stream === 'console' && !asReport) {
         this.recentConsole.push(line);
+        this.consoleLines++;
         if (this.recentConsole.length > 200) this.recentConsole.shift();
       }
       this.feed({ kind: 'line', at: this.now(), stream: asReport ? 'report' : stream, line });

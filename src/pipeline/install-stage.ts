@@ -7,7 +7,7 @@
  * leaves no domain, no temporary file and no store entry (the logs stay); an interrupt that comes
  * once the entry is committed is reported as too late, never ignored.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildDomainXml, type DomainSpec } from '../../hypervisor/index.js';
@@ -22,6 +22,8 @@ import { parseTreeLocation, type GuestUrls } from '../installers/index.js';
 import { buildInputs, storeKey } from './build-key.js';
 import { buildLog } from './build-log.js';
 import { captureDisk, createInstallDisk } from './capture.js';
+import { BOOT_FACT_TOOLS } from '../image/boot-firmware.js';
+import { firmwareSpec, requireFirmware } from '../testing/guest-firmware.js';
 import { GuestUrlMap, isLoopbackUrl } from './guest-urls.js';
 import { startGuestServer, type Route } from './guest-server.js';
 import { installGuest } from './install-guest.js';
@@ -52,7 +54,8 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   const { ctx } = res;
   const { driver, spec } = r;
   const timings: Timings = [];
-  await requireTools(['qemu-img', r.arch === 'i686' ? 'qemu-system-i386' : 'qemu-system-x86_64'], `an ${r.arch} install`);
+  await requireTools(['qemu-img', r.arch === 'i686' ? 'qemu-system-i386' : 'qemu-system-x86_64', ...BOOT_FACT_TOOLS], `an ${r.arch} install`);
+  await requireFirmware(r.firmware, r.arch, `an install under ${r.firmware === 'uefi' ? 'UEFI' : 'BIOS'}`);
   const store = await res.store();
   const answer = driver.answerFile(spec);
   // resolveInstall already reported the spec's own warnings.
@@ -62,7 +65,7 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   const media = await phase('media', ctx.emit, () => driver.media({ tree, arch: r.arch, cacheDir: mediaCacheDir(ctx.env), emit: ctx.emit, signal: ctx.signal }), { timings });
   const payload = answer.payload ? await payloadIdentity(answer.payload.url, answer.payload.checksum, ctx.emit, ctx.signal) : undefined;
   const secretsHmac = answer.secrets.length ? { hex: keyedHash(await storeSecret(store.dir), answer.secrets), count: answer.secrets.length } : undefined;
-  const inputs = buildInputs({ kickstartText: answer.keyText, secretsHmac, media, payload, arch: r.arch, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
+  const inputs = buildInputs({ kickstartText: answer.keyText, secretsHmac, media, payload, arch: r.arch, firmware: r.firmware, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
   const id = storeKey(inputs);
   const release = await store.lock(id, {
     signal: ctx.signal,
@@ -128,6 +131,10 @@ async function install(r: ResolvedInstall, res: JobResources, k: Keyed, hooks: B
       const { initrd, disk } = files;
       await createInstallDisk(disk, r.diskSizeBytes, ctx.signal);
 
+      // UEFI: the guest's own variable store, made by libvirt from the firmware's template.
+      const nvram = join(work, 'nvram.fd');
+      if (r.firmware !== 'bios') cleanup.push(`UEFI variable store ${nvram}`, () => rm(nvram, { force: true }));
+
       const accel = await res.accelerator();
       const logs = { console: join(logDir, 'console.log'), installer: join(logDir, 'installer.log'), report: join(logDir, 'report.log') };
       const domain: DomainSpec = {
@@ -136,6 +143,7 @@ async function install(r: ResolvedInstall, res: JobResources, k: Keyed, hooks: B
         arch: r.arch,
         memoryMiB: r.memoryMiB,
         vcpus: r.vcpus,
+        firmware: firmwareSpec(r.firmware, nvram),
         boot: { kernel: files.kernel, initrd, cmdline: plan.cmdline({ repoUrl, extra: spec.kernelParams }) },
         disks: [{ path: disk, format: 'qcow2', discard: 'unmap', cache: 'unsafe' }],
         network: { model: 'virtio' },
@@ -172,7 +180,7 @@ async function install(r: ResolvedInstall, res: JobResources, k: Keyed, hooks: B
           () =>
             captureDisk({
               store, id, disk, spec, driver, arch: r.arch, inputs, accel: accel.accel, timings, reportLines: guest.reportLines, logDir,
-              tree: tree.location, family: media.family, release: media.release, signal: ctx.signal,
+              tree: tree.location, family: media.family, release: media.release, firmware: r.firmware, emit, signal: ctx.signal,
             }),
           { timings },
         );

@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './helpers.js';
 import { formatError } from '../../src/cli/print-error.js';
 import { KilnError } from '../../src/core/errors.js';
+import { PROJECT_ROOT } from '../../src/core/version.js';
+import { parseArgv } from '../../src/cli/program.js';
+import { commands } from '../../src/cli/commands/index.js';
 
 describe('kiln CLI frame', () => {
   it('prints help with no arguments and exits 0', async () => {
     const r = await runCli([]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Usage: kiln');
-    expect(r.stdout).toContain('images');
+    expect(r.stdout).toMatch(/^Usage: kiln/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('takes every command line the README shows: its commands, options and values exist', async () => {
+    const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/^```[a-z]*\n([\s\S]*?)^```/gm)]
+      .flatMap((block) => block[1]!.replace(/\\\n\s*/g, ' ').split('\n'))
+      .map((line) => line.replace(/\s+#.*$/, '').replace(/\s*>.*$/, '').trim())
+      .filter((line) => line.startsWith('kiln '));
+    expect(examples.length).toBeGreaterThan(20);
+    for (const line of examples) expect(() => parseArgv(commands, line.split(/\s+/).slice(1), () => {}), line).not.toThrow();
   });
 
   it.each([
@@ -58,6 +71,20 @@ describe('kiln CLI frame', () => {
       const line = JSON.parse(r.stdout.trim());
       expect(line).toMatchObject({ type: 'error', code: 'STORE_NOT_FOUND', exitCode: 1, hint: expect.stringMatching(/'kiln images' lists the store/) });
       expect(r.stderr).toBe('');
+    } finally {
+      await rm(store, { recursive: true, force: true });
+    }
+  });
+
+  it('a failure of a run already interrupted (Ctrl-C reached its children first) is reported as the interruption, exit 130', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'kiln-cli-'));
+    try {
+      const controller = new AbortController();
+      controller.abort(new KilnError('INTERRUPTED', 'interrupted: received SIGINT', { exitCode: 130 }));
+      const r = await runCli(['logs', 'abcdef', '--store', store, '--json'], { signal: controller.signal });
+      expect(r.code).toBe(130);
+      const line = JSON.parse(r.stdout.trim());
+      expect(line).toMatchObject({ type: 'error', code: 'INTERRUPTED', message: 'interrupted: received SIGINT', details: [expect.stringContaining('[STORE_NOT_FOUND]')] });
     } finally {
       await rm(store, { recursive: true, force: true });
     }

@@ -68,6 +68,7 @@ export const applianceTarget: Target<ApplianceOptions> = {
         interfaces: 1,
         graphics: o.graphics,
         disks,
+        firmware: record.boot?.firmware.filter((f): f is 'bios' | 'uefi' => f === 'bios' || f === 'uefi'),
       }),
     );
     await validateDescriptor(descriptor, ctx.signal);

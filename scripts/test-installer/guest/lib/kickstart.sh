@@ -4,11 +4,13 @@
 # test double cannot do, an unknown command or an unknown option is a kickstart error.
 
 KSDIR=/tmp/ks
-KS_LINE=0
+KSPREDIR=/tmp/ks-pre
+KS_LINE=0           # where the command is: its line, or "N of FILE" in an %include file
 KS_PARTS=""          # one line per partition: "MOUNTPOINT SIZE_MIB GROW FSTYPE LINE"
 KS_AUTOPART=0
 KS_AUTOPART_FSTYPE=ext4
 KS_CLEAR=0
+KS_DISKLABEL=""      # clearpart --disklabel: gpt | msdos | "" (Anaconda's default for the firmware)
 KS_BOOT_LOCATION=mbr
 KS_BOOT_APPEND=""
 KS_BOOT_TIMEOUT=""
@@ -63,15 +65,29 @@ ks_part() {
     esac
   done
   [ -n "$mnt" ] || ks_error "$KS_LINE" "part requires a mount point"
+  # Anaconda's special mount points: the BIOS boot partition GRUB embeds its core image in on a
+  # GPT disk, the PowerPC PReP boot partition (made on any platform, as blivet makes it; unused
+  # on x86), and the EFI system partition (vfat) at /boot/efi.
   case "$mnt" in
     swap) fstype=swap ;;
-    biosboot) log INFO anaconda "kickstart line $KS_LINE: part biosboot skipped (msdos label)"; return ;;
+    biosboot) fstype=biosboot ;;
+    prepboot) fstype=prepboot ;;
     /*) ;;
     *) ks_error "$KS_LINE" "part: '$mnt' is not a mount point" ;;
   esac
+  case "$mnt:$fstype" in
+    /boot/efi:efi | /boot/efi:vfat) fstype=efi ;;
+    *:efi) ks_error "$KS_LINE" "part $mnt --fstype=efi: an EFI system partition is mounted at /boot/efi" ;;
+    biosboot:biosboot | prepboot:prepboot) ;;
+    *:biosboot | *:prepboot) ks_error "$KS_LINE" "part $mnt --fstype=$fstype: give the mount point $fstype" ;;
+    *:ext2 | *:ext3 | *:ext4 | *:swap) ;;
+    *) ks_error "$KS_LINE" "part $mnt --fstype=$fstype: kiln's Anaconda test double makes only ext2, ext3, ext4, swap, efi, biosboot and prepboot" ;;
+  esac
+  # Anaconda's sizes when none is given: biosboot 1 MiB, prepboot 4 MiB, an EFI system partition 200 MiB.
   case "$fstype" in
-    ext2 | ext3 | ext4 | swap) ;;
-    *) ks_error "$KS_LINE" "part $mnt --fstype=$fstype: kiln's Anaconda test double makes only ext2, ext3, ext4 and swap" ;;
+    biosboot) [ -n "$size" ] || size=1 ;;
+    prepboot) [ -n "$size" ] || size=4 ;;
+    efi) [ -n "$size" ] || size=200 ;;
   esac
   [ -n "$size" ] || size=1024
   if echo "$KS_PARTS" | awk -v m="$mnt" '$1 == m && m != "swap" { f = 1 } END { exit !f }'; then
@@ -167,7 +183,9 @@ ks_clearpart() {
     case "$a" in
       --all | --linux) KS_CLEAR=1 ;;
       --none) KS_CLEAR=0 ;;
-      --initlabel | --disklabel=*) ;;
+      --initlabel) ;;
+      --disklabel=gpt | --disklabel=msdos) KS_DISKLABEL=${a#*=} ;;
+      --disklabel=*) ks_error "$KS_LINE" "clearpart $a: kiln's Anaconda test double makes gpt and msdos disk labels" ;;
       --drives=*) check_disk_option "${a#*=}" ;;
       --list=*) not_for_test_double "clearpart --list" ;;
       *) bad_option clearpart "$a" ;;
@@ -207,15 +225,30 @@ ks_command() {
   esac
 }
 
-# read_kickstart FILE: parses FILE (ks-parse.awk), then checks the whole of it.
+# parse_kickstart MODE DIR FILE: ks-parse.awk's reading of FILE into DIR (MODE pre or full); a
+# kickstart error ends the install as Anaconda's does.
+parse_kickstart() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  if ! awk -v mode="$1" -v out="$2" -v ks="$3" -f "$LIB/ks-parse.awk"; then
+    [ -s "$2/error" ] || die anaconda "Error processing kickstart file $3"
+    { read -r KS_LINE; IFS= read -r _msg; } < "$2/error"
+    ks_error "$KS_LINE" "$_msg"
+  fi
+}
+
+# pre_script_pass FILE: Anaconda's first pass (preScriptPass). It reads only the %pre sections,
+# following the %include files that are there already, and runs them: a %pre script may write a
+# file that a later %include reads, so the rest of the kickstart is read only afterwards.
+pre_script_pass() {
+  parse_kickstart pre "$KSPREDIR" "$1"
+  run_scripts pre "$KSPREDIR"
+}
+
+# read_kickstart FILE: the full reading (every %include in place), then checks the whole of it.
 read_kickstart() {
   local f t kind
-  rm -rf "$KSDIR"
-  mkdir -p "$KSDIR"
-  if ! awk -v out="$KSDIR" -f "$LIB/ks-parse.awk" "$1"; then
-    [ -s "$KSDIR/error" ] || die anaconda "Error processing kickstart file $1"
-    ks_error "$(cut -f1 "$KSDIR/error")" "$(cut -f2- "$KSDIR/error")"
-  fi
+  parse_kickstart full "$KSDIR" "$1"
   for f in "$KSDIR"/c.*; do
     [ -e "$f" ] || continue
     set --
