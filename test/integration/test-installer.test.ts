@@ -97,7 +97,8 @@ async function withKickstart(arch: TreeArch, name: string, ks: string): Promise<
 }
 
 // One arch here: kiln's own install test (install.test.ts) installs and boots both arches from
-// this test double too (BIOS, msdos), and CI has 90 minutes on 2 cores without KVM.
+// this test double too (x86_64 with this hybrid layout under UEFI, booted under SeaBIOS; i686
+// under BIOS, msdos), and CI's time on 2 cores without KVM is short.
 describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => {
   it("installs Fedora's hybrid layout under UEFI from the tree's stage2, with %post in and out of the chroot; the disk then boots by itself under SeaBIOS and under Secure Boot", async () => {
     const ks = await kickstart(arch);
