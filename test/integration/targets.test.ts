@@ -199,6 +199,11 @@ describe(`targets from a real base image`, () => {
     expect(domain).toContain('<feature enabled="yes" name="secure-boot"/>');
     expect(domain).toContain('<smm state="on"/>');
     expect(report.loginSeconds).toBeGreaterThan(0);
+    // The guest's boot to sshd (its journal) and the login's own time are each a part of it.
+    expect(report.guestBootSeconds).toBeGreaterThan(0);
+    expect(report.guestBootSeconds).toBeLessThan(report.loginSeconds!);
+    expect(report.loginAttemptSeconds).toBeGreaterThan(0);
+    expect(report.loginAttemptSeconds).toBeLessThan(report.loginSeconds!);
   });
 
   it('a second run reuses every output without preparing anything', async () => {
