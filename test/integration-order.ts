@@ -16,10 +16,10 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const SERIAL = ['hypervisor-probe.test.ts', 'hypervisor.test.ts', 'test-installer-kickstart.test.ts', 'install.test.ts'];
 
 export const PAIRED = [
-  'drop.test.ts', // ~12.5 min
-  'targets.test.ts', // ~12
-  'boot-test.test.ts', // ~11
-  'test-installer.test.ts', // ~8
+  'drop.test.ts', // ~16 min
+  'targets.test.ts', // ~13
+  'boot-test.test.ts', // ~10
+  'test-installer.test.ts', // ~7
   'koji.test.ts', // ~2
   'aws-e2e.test.ts',
   'test-installer-tree.test.ts',

@@ -18,7 +18,7 @@ export const MAX_DIAGNOSTICS = 100;
  * about the whole file (`cloud.ks: warning: …`).
  */
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
+  return `${where(d)}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
 }
 
 /**
@@ -26,7 +26,11 @@ export function formatDiagnostic(d: Diagnostic): string {
  * "warning:" themselves (`cloud.ks:12: upgrade: the command is deprecated…`).
  */
 export function locateDiagnostic(d: Diagnostic): string {
-  return `${d.file}${d.line > 0 ? `:${d.line}` : ''}: ${d.message}`;
+  return `${where(d)}: ${d.message}`;
+}
+
+function where(d: Diagnostic): string {
+  return `${d.file}${d.line > 0 ? `:${d.line}` : ''}`;
 }
 
 export function errorsOf(list: Diagnostic[]): Diagnostic[] {
