@@ -18,7 +18,8 @@ import { requireTools } from '../core/tools.js';
 import { GuestRun } from '../pipeline/guest-run.js';
 import type { Arch } from '../store/record.js';
 import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
-import { unpackBundle } from '../appliance/bundle.js';
+import { unpackForTest } from '../appliance/bundle.js';
+import { readDescriptorFile } from '../appliance/read-descriptor.js';
 import { bootDomain, EC2_GUEST_ADDRESS, EC2_SUBNET, ec2Uuid, randomMac, testName } from './boot-domain.js';
 import { bootMonitor } from './boot-watch.js';
 import { judge, type CheckResult } from './checks.js';
@@ -91,12 +92,16 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     if (kind === 'appliance') {
       const unpacked = join(work, 'appliance');
       await mkdir(unpacked);
-      const bundle = await unpackBundle(i.image, unpacked, i.signal);
-      arch = bundle.arch;
+      const descriptor = await readDescriptorFile(await unpackForTest(i.image, unpacked, i.signal), i.signal);
+      // The boot test boots the way kiln's appliances boot: the first hvm descriptor for an arch kiln runs, from its disk.
+      const boot = descriptor.boots.find((b) => b.type === 'hvm' && (b.arch === 'x86_64' || b.arch === 'i686') && b.os.kind === 'loader' && b.os.dev === 'hd');
+      const drives = boot?.drives.filter((d) => d.disk.format === 'qcow2' || d.disk.format === 'raw') ?? [];
+      const first = drives.find((d) => d.disk.use === 'system');
+      if (!boot || !first) throw usageError(`${i.image}: no boot descriptor the boot test can boot (hvm, x86_64 or i686, from a raw or qcow2 system disk)`);
+      arch = boot.arch as Arch;
       base.arch = arch;
-      const disk = bundle.disks.find((d) => d.use === 'system')!;
-      system = { image: disk.path, kind: disk.format };
-      extraDisks = bundle.disks.filter((d) => d !== disk).map((d) => ({ path: d.path, format: d.format }));
+      system = { image: join(descriptor.dir, first.disk.file), kind: first.disk.format as 'qcow2' | 'raw' };
+      extraDisks = drives.filter((d) => d !== first).map((d) => ({ path: join(descriptor.dir, d.disk.file), format: d.disk.format as 'qcow2' | 'raw' }));
     }
     const disk = await prepareBootDisk({ image: system.image, kind: system.kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
     const key = await makeKeyPair(work, `kiln-test@${basename(i.image)}`, i.signal);
