@@ -7,6 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { DomainSpec } from '../../hypervisor/index.js';
 import { writeJsonAtomic } from '../core/atomic.js';
 import type { DiskFormat, DiskUse } from './descriptor.js';
 
@@ -29,7 +30,8 @@ export type InstanceNetwork = { kind: 'user'; sshPort: number } | { kind: 'netwo
 export interface InstanceRecord {
   schemaVersion: 1;
   name: string;
-  state: 'creating' | 'ready' | 'updating' | 'removing';
+  /** removed: the domain and system disks are gone, the data disks were kept (--keep-data). */
+  state: 'creating' | 'ready' | 'updating' | 'removing' | 'removed';
   appliance: { name: string; version?: string; release?: string; label?: string; key: string };
   boot: { index: number; arch: string };
   /** The libvirt connection the domain is defined on. */
@@ -47,6 +49,8 @@ export interface InstanceRecord {
   updatedAt: string;
   /** While an update runs: the version it goes to (the old system disks are kept until it booted). */
   updatingTo?: string;
+  /** The domain as defined (an update that rolls back defines it again). */
+  spec?: DomainSpec;
 }
 
 export const RECORD_FILE = 'instance.json';

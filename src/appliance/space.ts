@@ -1,12 +1,17 @@
 /** Free space and memory, checked before anything is written. */
 import { statfs } from 'node:fs/promises';
 import { freemem } from 'node:os';
+import { dirname } from 'node:path';
 import { KilnError } from '../core/errors.js';
 import { formatBytes } from '../core/units.js';
 
+/** Free bytes on the filesystem that holds (or will hold) `dir`: its nearest existing ancestor's. */
 export async function freeBytes(dir: string): Promise<number> {
-  const s = await statfs(dir);
-  return s.bavail * s.bsize;
+  for (let d = dir; ; d = dirname(d)) {
+    const s = await statfs(d).catch(() => undefined);
+    if (s) return s.bavail * s.bsize;
+    if (dirname(d) === d) throw new Error(`no filesystem holds ${dir}`);
+  }
 }
 
 export async function requireSpace(dir: string, needBytes: number, what: string): Promise<void> {

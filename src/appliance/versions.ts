@@ -73,16 +73,22 @@ async function copyInto(opened: OpenedAppliance, files: string[], tmp: string, s
 }
 
 /**
- * The verified copy of this version under `root`, made if no instance has it yet. Waits for
- * another kiln making the same copy.
+ * The verified copy of this version under `root`, made if no instance has it yet. `claim` runs
+ * under the versions lock once the copy is in place: the caller records that its instance uses
+ * it there, so collectVersions never sees the copy unclaimed.
  */
-export async function acquireVersion(o: { root: string; opened: OpenedAppliance; boot: BootDescriptor; emit: Emit; signal?: AbortSignal }): Promise<ApplianceVersion> {
+export async function acquireVersion(o: { root: string; opened: OpenedAppliance; boot: BootDescriptor; claim: (key: string) => Promise<void>; emit: Emit; signal?: AbortSignal }): Promise<ApplianceVersion> {
   const { opened, boot } = o;
   const name = opened.descriptor.name;
   const known = versionKey(opened, boot);
   if (known) {
     const dir = versionDir(o.root, name, known);
-    if (await exists(dir)) return { key: known, dir, created: false };
+    const had = await withLock(o.root, 'versions', async () => {
+      if (!(await exists(dir))) return false;
+      await o.claim(known);
+      return true;
+    });
+    if (had) return { key: known, dir, created: false };
   }
   const base = join(imagesDir(o.root), name);
   await mkdir(base, { recursive: true });
@@ -104,12 +110,11 @@ export async function acquireVersion(o: { root: string; opened: OpenedAppliance;
     await writeFile(join(tmp, 'version.json'), `${JSON.stringify({ appliance: name, version: opened.descriptor.version, release: opened.descriptor.release, key, arch: boot.arch, files: Object.fromEntries(sums), verifiedAt: new Date().toISOString() }, null, 2)}\n`);
     for (const f of files) await chmod(join(tmp, f), 0o444);
     return await withLock(o.root, 'versions', async () => {
-      if (await exists(dir)) {
-        await rmrf(tmp);
-        return { key, dir, created: false };
-      }
-      await rename(tmp, dir);
-      return { key, dir, created: true };
+      const had = await exists(dir);
+      if (had) await rmrf(tmp);
+      else await rename(tmp, dir);
+      await o.claim(key);
+      return { key, dir, created: !had };
     });
   } catch (error) {
     await rmrf(tmp);
@@ -127,7 +132,7 @@ async function exists(path: string): Promise<boolean> {
 /** Removes every version no instance record names (and copies left by a kiln that died). Call under no lock. */
 export async function collectVersions(root: string): Promise<string[]> {
   return withLock(root, 'versions', async () => {
-    const used = new Set((await listRecords(root)).flatMap((r) => [`${r.appliance.name}/${r.appliance.key}`, ...(r.updatingTo ? [`${r.appliance.name}/${r.updatingTo}`] : [])]));
+    const used = new Set((await listRecords(root)).filter((r) => r.state !== 'removed').flatMap((r) => [`${r.appliance.name}/${r.appliance.key}`, ...(r.updatingTo ? [`${r.appliance.name}/${r.updatingTo}`] : [])]));
     const removed: string[] = [];
     for (const appliance of await readdir(imagesDir(root)).catch(() => [] as string[])) {
       const base = join(imagesDir(root), appliance);

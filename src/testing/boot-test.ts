@@ -187,7 +187,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
  * The checks of a test that ended early: a guest that reached userspace booted (the failure is
  * the login's, or cloud-init's); one that did not failed to boot.
  */
-function failedChecks(run: GuestRun, user: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
+export function failedChecks(run: GuestRun, user: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
   if (done.length > 0) return [...done, { name: 'checks', status: 'fail', detail: `[${code}] ${message}` }];
   const reason = run.machine.failure?.reason;
   const booted = run.machine.failure !== undefined && ['cloud-init', 'ssh-refused', 'no-network'].includes(reason ?? '');
