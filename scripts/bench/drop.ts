@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../test/cli/helpers.js';
 import { buildTestInstallerTree } from '../test-installer/tree.js';
-import { PAYLOAD_PORT, payloadUrl, serveTestTrees, templateBuildArgs } from '../test-installer/serve.js';
+import { serveTestTrees, templateBuildArgs, testDropSpecLines } from '../test-installer/serve.js';
 import type { BenchContext, BenchRow } from './types.js';
 
 const SECTION = 'drop';
@@ -53,23 +53,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       }
     });
     const spec = join(ctx.workDir, 'bench.drop.yaml');
-    await writeFile(
-      spec,
-      [
-        'release: { name: Fedora, short: Fedora, version: "19" }',
-        'variant: Cloud',
-        'arches: [x86_64, i686]',
-        `tree: http://127.0.0.1:${PAYLOAD_PORT}/{arch}/`,
-        'images:',
-        '  - name: Fedora-Cloud-Base',
-        '    template: fedora-cloud',
-        `    vars: { liveimg_url: "${payloadUrl('x86_64').replace('/x86_64/', '/{arch}/')}" }`,
-        '    disk-size: 4G',
-        '    targets: [openstack, raw-xz]',
-        'test: none',
-        '',
-      ].join('\n'),
-    );
+    await writeFile(spec, [...testDropSpecLines([{ name: 'Fedora-Cloud-Base', targets: ['openstack', 'raw-xz'] }]), 'test: none', ''].join('\n'));
     const drop = await timed('kiln drop (both arches in parallel)', ctx, async () => {
       await kiln(['drop', spec, '--nightly', '--out', join(ctx.workDir, 'composes'), '--xz-level', xz, '--store', join(ctx.workDir, 'store-drop')]);
     });

@@ -30,3 +30,26 @@ export function payloadUrl(arch: TreeArch, port = PAYLOAD_PORT): string {
 export function templateBuildArgs(arch: TreeArch, tree: TestInstallerTree, port = PAYLOAD_PORT): string[] {
   return ['--template', 'fedora-cloud', '--release', '19', '--tree', tree.dir, '--arch', arch, '--var', `liveimg_url=${payloadUrl(arch, port)}`];
 }
+
+/**
+ * A drop spec (its lines) installing from the test-double trees served here: the fedora-cloud
+ * template with the payload URL per arch (the same kickstart `templateBuildArgs` gives), 4 GiB
+ * disks, for both arches. `extra` lines follow each image's own (failable, arches…).
+ */
+export function testDropSpecLines(images: { name: string; targets: string[]; extra?: string[] }[], port = PAYLOAD_PORT): string[] {
+  return [
+    'release: { name: Fedora, short: Fedora, version: "19" }',
+    'variant: Cloud',
+    'arches: [x86_64, i686]',
+    `tree: http://127.0.0.1:${port}/{arch}/`,
+    'images:',
+    ...images.flatMap((i) => [
+      `  - name: ${i.name}`,
+      '    template: fedora-cloud',
+      `    vars: { liveimg_url: "${payloadUrl('x86_64', port).replace('/x86_64/', '/{arch}/')}" }`,
+      '    disk-size: 4G',
+      `    targets: [${i.targets.join(', ')}]`,
+      ...(i.extra ?? []).map((l) => `    ${l}`),
+    ]),
+  ];
+}

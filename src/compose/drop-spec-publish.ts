@@ -31,6 +31,10 @@ function readEc2(r: YamlReader, node: Node | null): DropPublishEc2 | undefined {
   const tags = f.has('tags') ? r.textMap(f.get('tags')!, 'publish.ec2.tags') : { value: {}, keys: new Map<string, Node | null>() };
   let tagsOk = tags !== undefined;
   for (const [key, value] of Object.entries(tags?.value ?? {})) {
+    if (/^(aws|kiln):/i.test(key) || key.length > 128) {
+      r.problem(tags!.keys.get(key), `publish.ec2.tags: '${key}' cannot be a tag key (1 to 128 characters; aws: and kiln: are reserved)`);
+      tagsOk = false;
+    }
     for (const name of placeholdersIn(value)) {
       if (!(TAG_PLACEHOLDERS as readonly string[]).includes(name)) {
         r.problem(tags!.keys.get(key), `publish.ec2.tags.${key}: unknown placeholder {${name}}${didYouMean(name, TAG_PLACEHOLDERS)}; known: ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`);

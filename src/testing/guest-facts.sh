@@ -9,9 +9,12 @@ echo "btime=$(awk '/^btime/ {print $2}' /proc/stat)"
 if command -v cloud-init >/dev/null 2>&1; then
   cloud-init status --wait >/dev/null 2>&1
   # `status --wait` returns at the first error, before the last stage has ended: its result file
-  # marks the end.
-  i=0
-  while [ ! -e /run/cloud-init/result.json ] && [ "$i" -lt 600 ]; do sleep 1; i=$((i + 1)); done
+  # marks the end. A disabled cloud-init has no last stage to wait for.
+  case "$(cloud-init status 2>/dev/null | sed -n 's/^status: //p')" in
+    error|running)
+      i=0
+      while [ ! -e /run/cloud-init/result.json ] && [ "$i" -lt 600 ]; do sleep 1; i=$((i + 1)); done ;;
+  esac
   cloud-init status >/dev/null 2>&1
   echo "ci-status-rc=$?"
   echo "ci-status=$(cloud-init status 2>/dev/null | sed -n 's/^status: //p')"

@@ -15,6 +15,11 @@ import { probe, type ProbeResult, type SshTarget } from './ssh.js';
 const RETRY_MS = 2_000;
 const WATCH_MS = 100;
 const SSHD_STARTED = /Started .*(ssh|OpenSSH|OpenBSD Secure Shell)/i;
+/**
+ * cloud-init's stages run before the login prompt: once userspace is up this long with no word of
+ * cloud-init on the console, it is not going to run, and nothing will install the test key.
+ */
+export const NO_CLOUD_INIT_S = 60;
 
 export interface LoginWait {
   /** The test's own deadline (ms since the epoch). */
@@ -29,11 +34,14 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
   const now = o.now ?? Date.now;
   let last: ProbeResult | undefined;
   let runningSince: number | undefined;
+  let cloudInitSeen = false;
   const trying = (async () => {
     while (!run.machine.done && run.machine.state !== 'ready') {
       if (o.signal.aborted) throw interruptedError(o.signal.reason);
       if (run.machine.state === 'running') runningSince ??= now();
-      const late = runningSince !== undefined && now() - runningSince >= o.afterRunningS * 1000;
+      cloudInitSeen ||= mentionsCloudInit(run.recentConsole);
+      const upFor = runningSince === undefined ? 0 : now() - runningSince;
+      const late = upFor >= (cloudInitSeen ? o.afterRunningS : Math.min(o.afterRunningS, NO_CLOUD_INIT_S)) * 1000;
       if (now() >= o.deadlineMs || late) {
         run.feed({ kind: 'fail', at: now(), ...explain(last, run, target) });
         return;
@@ -68,12 +76,12 @@ async function nextAttempt(run: GuestRun): Promise<void> {
 
 /** cloud-init never ran (nothing on the console mentions it), or it reported its final stage. */
 export function cloudInitSettled(console: readonly string[]): boolean {
-  return !console.some((l) => /cloud-init/i.test(l)) || console.some((l) => /Cloud-init v\. \S+ finished/.test(l));
+  return !mentionsCloudInit(console) || console.some((l) => /Cloud-init v\. \S+ finished/.test(l));
 }
 
 export function explain(last: ProbeResult | undefined, run: Pick<GuestRun, 'recentConsole'>, target: SshTarget): { reason: FailureReason; message: string } {
   const console = run.recentConsole;
-  if (!console.some((l) => /cloud-init/i.test(l))) {
+  if (!mentionsCloudInit(console)) {
     return { reason: 'cloud-init', message: 'cloud-init never ran (it is disabled or not installed in the image), so nothing installed the test key' };
   }
   if (last && !last.ok && last.why === 'auth') {
@@ -84,4 +92,8 @@ export function explain(last: ProbeResult | undefined, run: Pick<GuestRun, 'rece
   }
   const why = last && !last.ok ? last.message : 'no SSH attempt got an answer';
   return { reason: 'ssh-refused', message: `nothing answered SSH on the guest's port 22 (${why})` };
+}
+
+function mentionsCloudInit(console: readonly string[]): boolean {
+  return console.some((l) => /cloud-init/i.test(l));
 }

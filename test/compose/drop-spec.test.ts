@@ -142,6 +142,7 @@ describe('parseDropSpec', () => {
     ['public that is not a boolean', edit('public: false', 'public: "no"'), 16, /publish.ec2.public must be true or false/],
     ['a region that is not one', edit('regions: [us-east-1]', 'regions: [useast1]'), 16, /'useast1' is not an AWS region name/],
     ['an unknown tag placeholder', edit('{label}', '{lable}'), 16, /unknown placeholder \{lable\}.*did you mean label/],
+    ['a reserved tag key', edit('tags: { milestone:', 'tags: { "kiln:compose":'), 16, /'kiln:compose' cannot be a tag key.*reserved/],
     ['an unknown publish key', edit('ec2: {', 'ec2: { endpoint: x,'), 16, /publish.ec2: unknown key 'endpoint'/],
     ['publish.ec2 with no ec2 image', edit('targets: [ec2]', 'targets: [raw-xz]'), 16, /publish.ec2 is set but no image has the ec2 target/],
     ['test that is neither boot nor none', edit('test: boot', 'test: yes'), 17, /test must be boot or none/],

@@ -4,7 +4,7 @@ import { usageError } from '../../core/errors.js';
 import { parseDuration, formatBytes, formatDuration } from '../../core/units.js';
 import { shortId } from '../../store/store.js';
 import type { InstallRequest } from '../../pipeline/install-request.js';
-import { accelOption, connectOption, jobContext, storeOption, type JobFlags } from './shared-options.js';
+import { accelOption, connectOption, jobContext, positiveInt, storeOption, type JobFlags } from './shared-options.js';
 import { describeOutputs, outOption, targetOption, targetsRequest, targetTuningOptions, type TargetFlags } from './target-options.js';
 import { testOptions, testRequest, type TestFlags } from './test.js';
 import { formatReport } from '../../testing/report.js';
@@ -37,13 +37,6 @@ function parseVars(values: string[] | undefined): Record<string, string> {
     vars[v.slice(0, eq)] = v.slice(eq + 1);
   }
   return vars;
-}
-
-function positiveInt(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} ${value}: expected a positive whole number`);
-  return n;
 }
 
 /** The install request: only what the user gave (a TDL's arch or disk size is not overridden by a default). */

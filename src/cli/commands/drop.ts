@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import { usageError } from '../../core/errors.js';
 import type { ComposeType } from '../../compose/index.js';
 import { table } from '../table.js';
-import { accelOption, connectOption, jobContext, storeOption, type JobFlags } from './shared-options.js';
+import { accelOption, connectOption, jobContext, positiveInt, storeOption, xzLevel, type JobFlags } from './shared-options.js';
 
 interface DropFlags extends JobFlags {
   label?: string;
@@ -15,13 +15,6 @@ interface DropFlags extends JobFlags {
   xzLevel?: string;
   /** --no-test sets false. */
   test?: boolean;
-}
-
-function positive(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} ${text}: expected a positive whole number`);
-  return n;
 }
 
 const statusCommand = defineCommand<Record<string, never>>({
@@ -71,11 +64,10 @@ export const dropCommand = defineCommand<DropFlags>({
     if (!f.out) throw usageError("'kiln drop' needs --out DIR", 'Composes go into a directory of their own there.');
     const type: ComposeType = f.nightly ? 'nightly' : (f.type ?? 'production');
     if (f.nightly && f.type && f.type !== 'nightly') throw usageError(`--nightly and --type ${f.type} disagree`);
-    const xz = f.xzLevel ?? '6';
-    if (!/^\d$/.test(xz)) throw usageError(`--xz-level ${xz}: expected a whole number from 0 to 9`);
+    const xz = xzLevel(f.xzLevel ?? '6');
     const [{ runDrop }, { SUMMARY_HEADERS, summaryRows }] = await Promise.all([import('../../pipeline/drop/run.js'), import('../../pipeline/drop/summary.js')]);
     const result = await runDrop(
-      { spec: args[0]!, outDir: f.out, label: f.label, type, jobs: positive(f.jobs, '--jobs'), signKey: f.signKey, xzLevel: Number(xz), test: f.test === false ? 'none' : undefined },
+      { spec: args[0]!, outDir: f.out, label: f.label, type, jobs: positiveInt(f.jobs, '--jobs'), signKey: f.signKey, xzLevel: xz, test: f.test === false ? 'none' : undefined },
       jobContext(f, ctx),
     );
     if (result.status === 'FINISHED_INCOMPLETE') {

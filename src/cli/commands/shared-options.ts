@@ -2,6 +2,7 @@
 import type { CommandContext, OptionSpec } from '../command.js';
 import { defaultStoreDir } from '../../core/paths.js';
 import { resolve } from 'node:path';
+import { usageError } from '../../core/errors.js';
 import type { AccelMode } from '../../pipeline/accel.js';
 import type { JobContext } from '../../pipeline/resources.js';
 
@@ -39,4 +40,18 @@ export function jobContext(flags: JobFlags, ctx: CommandContext): JobContext {
     connect: flags.connect,
     accel: flags.accel ?? 'auto',
   };
+}
+
+/** A flag that must be a positive whole number (undefined when not given). */
+export function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag} ${value}: expected a positive whole number`);
+  return n;
+}
+
+/** An xz preset given as a flag: a whole number from 0 to 9. */
+export function xzLevel(value: string, flag = '--xz-level'): number {
+  if (!/^\d$/.test(value)) throw usageError(`${flag} ${value}: expected a whole number from 0 to 9`);
+  return Number(value);
 }

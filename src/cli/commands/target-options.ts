@@ -7,6 +7,7 @@ import type { OptionSpec } from '../command.js';
 import { usageError } from '../../core/errors.js';
 import { formatBytes, parseSize } from '../../core/units.js';
 import type { TargetsRequest } from '../../pipeline/targets-step.js';
+import { positiveInt, xzLevel } from './shared-options.js';
 import { pickTargets } from '../../targets/names.js';
 import { TARGET_NAMES, type TargetsRecord } from '../../targets/types.js';
 
@@ -74,12 +75,8 @@ export function targetsRequest(flags: TargetFlags, required: boolean): TargetsRe
   }
   const names = pickTargets(given);
   if (!flags.out) throw usageError('no --out directory given', 'Give one with --out DIR.');
-  const vcpusText = flags.applianceVcpus ?? TUNING_DEFAULTS.applianceVcpus;
-  const vcpus = Number(vcpusText);
-  if (!Number.isInteger(vcpus) || vcpus <= 0) throw usageError(`--appliance-vcpus ${vcpusText}: expected a positive whole number`);
-  const xzText = flags.xzLevel ?? TUNING_DEFAULTS.xzLevel;
-  if (!/^\d$/.test(xzText)) throw usageError(`--xz-level ${xzText}: expected a whole number from 0 to 9`);
-  const level = Number(xzText);
+  const vcpus = positiveInt(flags.applianceVcpus ?? TUNING_DEFAULTS.applianceVcpus, '--appliance-vcpus')!;
+  const level = xzLevel(flags.xzLevel ?? TUNING_DEFAULTS.xzLevel);
   return {
     names,
     outDir: flags.out,

@@ -82,6 +82,11 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
     updatedAt: new Date().toISOString(),
     items: [],
   };
+  // A resumed compose: the outputs and test results stay, this run's steps start afresh.
+  for (const r of record.items) {
+    r.steps = {};
+    delete r.error;
+  }
   for (const item of plan.items) {
     if (!record.items.some((r) => `${r.image} ${r.arch}` === item.id)) {
       const [image, arch] = item.id.split(' ');

@@ -83,7 +83,7 @@ async function withRun<T>(o: PublishEc2Options, body: (run: Run) => Promise<T>):
     const sourceRegion = o.region ?? o.regions?.[0] ?? (await clients.defaultRegion());
     const copyRegions = [...new Set(o.regions ?? [])].filter((r) => r !== sourceRegion);
     const ledger = new ResourceLedger(clients, timing, emit);
-    return await body({ o, emit, timing, clients, ledger, facts, sha256, tags: kilnTags(sha256, o.name, o.tags), sourceRegion, copyRegions, token: randomUUID() });
+    return await body({ o, emit, timing, clients, ledger, facts, sha256, tags: kilnTags(sha256, o.name, o.tags, o.compose), sourceRegion, copyRegions, token: randomUUID() });
   } finally {
     if (!o.clients) clients.destroy();
   }

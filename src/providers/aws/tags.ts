@@ -1,6 +1,7 @@
 /**
  * Tags kiln puts on what it creates: the user's, plus kiln:sha256 (the image's content hash, the
- * key of idempotency), kiln:name and kiln:version, and Name unless the user set one.
+ * key of idempotency), kiln:name and kiln:version, kiln:compose for a drop's images, and Name
+ * unless the user set one.
  */
 import { KILN_VERSION } from '../../core/version.js';
 import { TAG } from './types.js';
@@ -10,10 +11,11 @@ export interface Tag {
   Value: string;
 }
 
-export function kilnTags(sha256: string, name: string, userTags: Record<string, string> = {}): Tag[] {
+export function kilnTags(sha256: string, name: string, userTags: Record<string, string> = {}, compose?: string): Tag[] {
   const tags: Tag[] = Object.entries(userTags).map(([Key, Value]) => ({ Key, Value }));
   if (!('Name' in userTags)) tags.push({ Key: 'Name', Value: name });
   tags.push({ Key: TAG.sha256, Value: sha256 }, { Key: TAG.name, Value: name }, { Key: TAG.version, Value: KILN_VERSION });
+  if (compose !== undefined) tags.push({ Key: TAG.compose, Value: compose });
   return tags;
 }
 

@@ -18,6 +18,8 @@ export const TAG = {
   sha256: 'kiln:sha256',
   name: 'kiln:name',
   version: 'kiln:version',
+  /** The compose an image belongs to (set when `kiln drop` publishes it). */
+  compose: 'kiln:compose',
   /** Set on a snapshot once CompleteSnapshot succeeded (a pending one without it is resumable). */
   upload: 'kiln:upload',
   orphan: 'kiln:orphan',
@@ -73,8 +75,10 @@ export interface PublishEc2Options {
   /** Parallel block uploads (default 64). */
   workers?: number;
   public?: boolean;
-  /** Extra tags on the AMIs and snapshots. */
+  /** Extra tags on the AMIs and snapshots (keys under aws: and kiln: are reserved). */
   tags?: Record<string, string>;
+  /** The compose id the image belongs to, tagged kiln:compose (set by `kiln drop`). */
+  compose?: string;
   encrypted?: boolean;
   /** KMS key ARN (implies encrypted). */
   kmsKeyId?: string;

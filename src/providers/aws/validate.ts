@@ -49,7 +49,8 @@ export function validateOptions(o: PublishEc2Options): void {
     throw usage('USAGE', `invalid --root-device '${o.rootDeviceName}'`, 'Use a device name such as /dev/xvda or /dev/sda1.');
   }
   const tags = Object.entries(o.tags ?? {});
-  if (tags.length + 4 > MAX_TAGS) throw usage('USAGE', `too many tags (${tags.length}); EC2 allows ${MAX_TAGS} per resource and kiln adds 4`);
+  const own = o.compose === undefined ? 4 : 5;
+  if (tags.length + own > MAX_TAGS) throw usage('USAGE', `too many tags (${tags.length}); EC2 allows ${MAX_TAGS} per resource and kiln adds ${own}`);
   for (const [key, value] of tags) {
     if (key.length < 1 || key.length > 128 || /^(aws:|kiln:)/i.test(key)) {
       throw usage('USAGE', `invalid tag key '${key}'`, 'Tag keys are 1 to 128 characters and cannot start with aws: or kiln: (reserved).');

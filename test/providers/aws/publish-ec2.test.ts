@@ -45,7 +45,7 @@ describe('publishEc2: a first run', () => {
   it('uploads only the data blocks with independent checksums, completes with the LINEAR aggregate, registers, copies, makes public', async () => {
     const { emit, events } = collect();
     const result = await publishEc2(
-      options({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], public: true, bootMode: 'uefi-preferred', imdsV2: true, tags: { milestone: 'Beta' }, emit }),
+      options({ regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'], public: true, bootMode: 'uefi-preferred', imdsV2: true, tags: { milestone: 'Beta' }, compose: 'Fedora-Cloud-19-20261126.0', emit }),
     );
 
     // Upload: StartSnapshot → blocks → CompleteSnapshot, in that order, before RegisterImage.
@@ -59,7 +59,7 @@ describe('publishEc2: a first run', () => {
     expect(ebsMock).toHaveReceivedCommandWith(StartSnapshotCommand, {
       VolumeSize: 1,
       ClientToken: expect.any(String),
-      Tags: expect.arrayContaining([{ Key: TAG.sha256, Value: sha }, { Key: 'milestone', Value: 'Beta' }, { Key: 'Name', Value: 'Fedora-Cloud-Base-19-Beta' }]),
+      Tags: expect.arrayContaining([{ Key: TAG.sha256, Value: sha }, { Key: 'milestone', Value: 'Beta' }, { Key: 'Name', Value: 'Fedora-Cloud-Base-19-Beta' }, { Key: TAG.compose, Value: 'Fedora-Cloud-19-20261126.0' }]),
     });
     expect([...account.blocks.keys()].sort((a, b) => a - b)).toEqual(DATA_BLOCKS);
     for (const [index, block] of account.blocks) {
