@@ -14,6 +14,7 @@ export const INTEGRATION_ORDER = [
   'install.test.ts',
   'targets.test.ts',
   'boot-test.test.ts',
+  'appliance.test.ts',
   'drop.test.ts',
   'koji.test.ts',
   'aws-e2e.test.ts',

@@ -22,9 +22,15 @@ export async function listAppliances(request: { instancesDir?: string }, ctx: Jo
   const records = await listRecords(root);
   if (records.length === 0) return [];
   return withCleanup(ctx.emit, async (cleanup) => {
-    const res = new JobResources(ctx, cleanup);
+    // Each instance's domain is looked up where it was deployed (one connection per URI), unless --connect says otherwise.
+    const connections = new Map<string, JobResources>();
+    const resFor = (r: InstanceRecord) => {
+      const uri = ctx.connect ?? r.uri;
+      if (!connections.has(uri)) connections.set(uri, new JobResources({ ...ctx, connect: uri }, cleanup));
+      return connections.get(uri)!;
+    };
     const rows: InstanceRow[] = [];
-    for (const r of records) rows.push(await row(root, r, res));
+    for (const r of records) rows.push(await row(root, r, resFor(r)));
     return rows;
   });
 }

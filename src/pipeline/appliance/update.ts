@@ -72,7 +72,8 @@ export async function updateAppliance(request: ApplianceUpdateRequest, ctx: JobC
     throw new KilnError('APPLIANCE_INSTANCE_BUSY', `${record.name} is ${record.state}: an earlier kiln command on it was cut short`, { fault: 'user', hint: `'kiln appliance rm ${record.name}' removes it (--keep-data keeps its data disks).` });
   }
   return withCleanup(ctx.emit, async (cleanup) => {
-    const res = new JobResources(ctx, cleanup);
+    // The libvirt connection the instance was deployed on, unless --connect says otherwise.
+    const res = new JobResources({ ...ctx, connect: ctx.connect ?? record.uri }, cleanup);
     const hv = await res.hypervisor();
     const domain = await hv.lookupDomain({ uuid: record.domain.uuid });
     if (!domain) throw new KilnError('APPLIANCE_DOMAIN_MISSING', `libvirt (${hv.uri}) has no domain for ${record.name} (uuid ${record.domain.uuid})`, { fault: 'user', hint: `Was it undefined by hand? 'kiln appliance rm ${record.name}' removes the rest.` });
