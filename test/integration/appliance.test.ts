@@ -82,20 +82,24 @@ async function nextVersion(bundle: string): Promise<string> {
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'kiln-appliance-it-'));
   instances = join(work, 'instances');
-  for (const arch of ['x86_64', 'i686'] as const) {
-    const outDir = join(work, arch);
-    const record = await runTargets({
-      base: await baseImageFor(arch),
-      targets: ['appliance'],
-      outDir,
-      name: APPLIANCE,
-      version: '1.0',
-      accel: 'tcg',
-      options: { appliance: { memoryMiB: 512, graphics: false, disks: [{ use: 'data', sizeMiB: 32 }] } },
-      emit: silent,
-    });
-    bundles[arch] = join(outDir, record.outputs[0]!.file);
-  }
+  const bases = { x86_64: await baseImageFor('x86_64'), i686: await baseImageFor('i686') };
+  // The two cloud preps (one libguestfs launch each) at once.
+  await Promise.all(
+    (['x86_64', 'i686'] as const).map(async (arch) => {
+      const outDir = join(work, arch);
+      const record = await runTargets({
+        base: bases[arch],
+        targets: ['appliance'],
+        outDir,
+        name: APPLIANCE,
+        version: '1.0',
+        accel: 'tcg',
+        options: { appliance: { memoryMiB: 512, graphics: false, disks: [{ use: 'data', sizeMiB: 32 }] } },
+        emit: silent,
+      });
+      bundles[arch] = join(outDir, record.outputs[0]!.file);
+    }),
+  );
   bundles['x86_64-1.1'] = await nextVersion(bundles.x86_64);
 });
 
