@@ -167,10 +167,9 @@ describe('kiln appliance', () => {
   });
 
   it('rm: every domain and file goes, the appliance versions with the last instance using them', async () => {
-    for (const name of Object.values(NAMES)) {
-      const r = await appliance('rm', name);
-      expect(r.code, failure(r)).toBe(0);
-    }
+    // At once: each waits for its guest to power off.
+    const removed = await Promise.all(Object.values(NAMES).map((name) => appliance('rm', name)));
+    for (const r of removed) expect(r.code, failure(r)).toBe(0);
     expect(await domains()).toEqual([]);
     expect(await readdir(join(instances, 'images', APPLIANCE)).catch(() => [])).toEqual([]);
     expect((await readdir(instances)).filter((f) => f !== 'images')).toEqual([]);
