@@ -18,7 +18,8 @@ npm run --silent build
 # `kiln` as a command on PATH (a link to this checkout's build, as npm link makes it).
 echo "setup: linking the kiln command"
 npm link --no-audit --no-fund --ignore-scripts --loglevel=error
-command -v kiln >/dev/null || { echo "setup: 'kiln' is not on PATH after npm link (npm's global bin: $(npm prefix -g)/bin)" >&2; exit 1; }
+# bash's command -v also finds a file that is not executable: ask for an executable one.
+[ -x "$(command -v kiln)" ] || { echo "setup: 'kiln' is not an executable command on PATH after npm link (npm's global bin: $(npm prefix -g)/bin)" >&2; exit 1; }
 for arch in x86_64 i686; do
   echo "setup: test installer tree for $arch"
   node dist/scripts/test-installer/build.js --arch "$arch"

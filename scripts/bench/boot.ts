@@ -12,6 +12,7 @@ import { runCli } from '../../test/cli/helpers.js';
 import { buildTestInstallerTree } from '../test-installer/tree.js';
 import { serveTestTrees, templateBuildArgs } from '../test-installer/serve.js';
 import type { BenchContext, BenchRow } from './types.js';
+import { median, spread } from './measure.js';
 
 const SECTION = 'boot';
 
@@ -44,9 +45,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       login.push(r.loginSeconds);
       guest.push(r.guestBootSeconds);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const overheads = login.map((l, i) => l - guest[i]!);
-    const spread = (xs: number[]) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)} s over ${xs.length}`;
     rows.push(
       { section: SECTION, name: "guest's own boot: start → sshd ready", seconds: median(guest), note: `firmware + boot loader from the console, kernel → sshd from the journal; ${spread(guest)}` },
       { section: SECTION, name: 'kiln test: start → SSH login', seconds: median(login), baseline: "guest's own boot: start → sshd ready", ratio: median(guest) / median(login), note: spread(login) },

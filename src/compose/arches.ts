@@ -4,7 +4,7 @@
  * composeinfo.json and images.json, `…-i386-CHECKSUM`. x86_64 is the same in both.
  */
 import { isKilnError } from '../core/errors.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { normalizeArch } from '../template/image-spec.js';
 import { expandPlaceholders } from './placeholders.js';
 

@@ -4,7 +4,7 @@
  * names, and each arch's CHECKSUM file name.
  */
 import { usageError } from '../core/errors.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { composeShort, createComposeId, type ComposeType } from './compose-id.js';
 import type { DropImage, DropRelease } from './drop-spec-types.js';
 import { checksumFileName, imageFileName } from './image-names.js';

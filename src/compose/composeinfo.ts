@@ -3,7 +3,7 @@
  * release and the drop's one variant with its arches and images paths, as Pungi writes it
  * (productmd.composeinfo; productmd stamps its current version, 1.2, on every file it writes).
  */
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { composeArch } from './arches.js';
 import type { ComposeIdentity } from './compose-identity.js';
 import { isFinalLabel } from './labels.js';

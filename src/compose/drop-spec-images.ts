@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import { parseSize } from '../core/units.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { TARGET_NAMES, type TargetName } from '../targets/types.js';
 import { didYouMean } from '../template/kickstart/diagnostics.js';
 import { dropArch } from './arches.js';

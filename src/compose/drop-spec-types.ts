@@ -4,7 +4,7 @@
  * productmd subvariant, and the sha256 of the spec text so a re-run can tell whether an existing
  * compose directory was made from the same spec.
  */
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { TargetName } from '../targets/types.js';
 
 /** productmd's release: `short` and `version` make the compose id, `type` is productmd's release type. */

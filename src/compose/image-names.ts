@@ -9,7 +9,7 @@
  * `<arch>` is always the compose arch (i386 for kiln's i686, see arches.ts).
  */
 import { usageError } from '../core/errors.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { composeArch } from './arches.js';
 
 /** Letters, digits and . _ + ~ - (what an output file name may hold), starting with a letter or digit. */

@@ -4,7 +4,7 @@
  * phase fills them for disk images: disc 1 of 1, not bootable media, no volume id, no implanted
  * MD5, the sha256 computed while the file was written.
  */
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { TargetName } from '../targets/types.js';
 import { composeArch } from './arches.js';
 import type { ComposeIdentity } from './compose-identity.js';

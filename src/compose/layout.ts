@@ -12,7 +12,7 @@
  * made from; its content is the pipeline's.
  */
 import { join } from 'node:path';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { composeArch } from './arches.js';
 
 export interface ComposeLayout {

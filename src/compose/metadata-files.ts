@@ -1,6 +1,6 @@
 /** Writing composeinfo.json and images.json: checked against productmd's rules, then written atomically. */
 import { writeFileAtomic } from '../core/atomic.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { ComposeIdentity } from './compose-identity.js';
 import { buildComposeInfo, type ComposeInfoJson } from './composeinfo.js';
 import { buildImagesJson, type ComposeOutput, type ImagesJson } from './images-json.js';

@@ -2,7 +2,7 @@
  * The EC2 tags of one published image: the spec's `publish.ec2.tags` with their placeholders
  * filled for the compose, the image and the arch (TAG_PLACEHOLDERS says what each one is).
  */
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { composeArch } from './arches.js';
 import { imageNvr, type ComposeIdentity } from './compose-identity.js';
 import type { DropImage } from './drop-spec-types.js';

@@ -1,11 +1,16 @@
 /**
  * The one error type of kiln. Every failure that reaches the user is a KilnError with a stable
- * code, a message, an optional hint, the underlying cause and, for bad input, the file and line.
- * Only the CLI prints errors (see src/cli/print-error.ts); library code throws.
+ * code from the catalogue (error-catalogue.ts: fault, usage or not, default hint), a message, a
+ * hint, the underlying cause and, for bad input, the file and line. Only the CLI prints errors
+ * (see src/cli/print-error.ts); library code throws.
  */
+import { errorSpec, type ErrorCode } from './error-catalogue.js';
 
-/** Whose fault it is: bad input (user), a bug in kiln (kiln), or something outside (external). */
-export type Fault = 'user' | 'kiln' | 'external';
+export type { ErrorCode } from './error-catalogue.js';
+
+import type { Fault } from './error-spec.js';
+
+export type { Fault } from './error-spec.js';
 
 export interface SourceLocation {
   file: string;
@@ -14,13 +19,15 @@ export interface SourceLocation {
 }
 
 export interface KilnErrorOptions {
+  /** Default: the catalogue's hint for the code. */
   hint?: string;
   cause?: unknown;
+  /** Default: the catalogue's fault for the code. */
   fault?: Fault;
   source?: SourceLocation;
   /** Extra lines shown under the message, e.g. the last lines of an installer log. */
   details?: string[];
-  /** A usage error (bad flags or arguments): exit status 2 instead of 1. */
+  /** A usage error (bad flags or arguments): exit status 2 instead of 1. Default: the catalogue's. */
   usage?: boolean;
   /** The exit status, when neither 1 nor 2 (an interrupt: 128 + the signal's number). */
   exitCode?: number;
@@ -28,7 +35,7 @@ export interface KilnErrorOptions {
 
 export class KilnError extends Error {
   override readonly name = 'KilnError';
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly fault: Fault;
   readonly source?: SourceLocation;
@@ -36,14 +43,15 @@ export class KilnError extends Error {
   readonly usage: boolean;
   private readonly status?: number;
 
-  constructor(code: string, message: string, options: KilnErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: KilnErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const spec = errorSpec(code);
     this.code = code;
-    this.hint = options.hint;
-    this.fault = options.fault ?? (options.usage ? 'user' : 'external');
+    this.hint = options.hint ?? spec.hint;
+    this.usage = options.usage ?? spec.usage ?? false;
+    this.fault = options.fault ?? (options.usage ? 'user' : spec.fault);
     this.source = options.source;
     this.details = options.details ?? [];
-    this.usage = options.usage ?? false;
     this.status = options.exitCode;
   }
 
@@ -65,17 +73,13 @@ export function usageError(message: string, hint?: string, source?: SourceLocati
 export function toKilnError(value: unknown): KilnError {
   if (isKilnError(value)) return value;
   const message = value instanceof Error ? value.message : String(value);
-  return new KilnError('INTERNAL', message, {
-    fault: 'kiln',
-    cause: value,
-    hint: 'This is a bug in kiln; please report it with the build log.',
-  });
+  return new KilnError('INTERNAL', message, { cause: value });
 }
 
 /** The error an aborted operation throws (Ctrl-C, SIGTERM, --timeout). */
 export function interruptedError(reason: unknown): KilnError {
   if (isKilnError(reason)) return reason;
-  return new KilnError('INTERRUPTED', 'interrupted', { fault: 'user', cause: reason, exitCode: 130 });
+  return new KilnError('INTERRUPTED', 'interrupted', { cause: reason, exitCode: 130 });
 }
 
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGPIPE: 13, SIGTERM: 15 };
@@ -86,5 +90,5 @@ const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGPIPE: 
  */
 export function signalInterrupt(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE'): KilnError {
   const why = signal === 'SIGPIPE' ? 'the output was closed (SIGPIPE)' : `received ${signal}`;
-  return new KilnError('INTERRUPTED', `interrupted: ${why}`, { fault: 'user', exitCode: 128 + SIGNAL_NUMBERS[signal]! });
+  return new KilnError('INTERRUPTED', `interrupted: ${why}`, { exitCode: 128 + SIGNAL_NUMBERS[signal]! });
 }

@@ -7,7 +7,8 @@
  * manifest kiln's own script reports. Per-version differences live in each driver's data tables.
  */
 import type { Emit } from '../core/events.js';
-import type { Arch, InputHash, PackageEntry } from '../store/record.js';
+import type { InputHash, PackageEntry } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { ImageSpec } from '../template/image-spec.js';
 import type { FailurePattern } from './failure-patterns.js';
 

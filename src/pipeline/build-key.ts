@@ -7,7 +7,8 @@
  */
 import { hashJson, sha256 } from '../core/hash.js';
 import { KILN_VERSION } from '../core/version.js';
-import type { Arch, InputHash } from '../store/record.js';
+import type { InputHash } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { InstallMedia } from '../installers/index.js';
 
 export interface KeyInputs {

@@ -8,7 +8,8 @@ import { KilnError } from '../core/errors.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { ImageSpec } from '../template/image-spec.js';
 import type { Store, BaseImage } from '../store/store.js';
-import type { Arch, BuildRecord, InputHash } from '../store/record.js';
+import type { BuildRecord, InputHash } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
 

@@ -7,7 +7,7 @@
  * stack until the run releases or destroys it. Installs and boot tests both run guests this way.
  */
 import type { Domain, DomainSpec, Hypervisor } from '../../hypervisor/index.js';
-import { KilnError, interruptedError } from '../core/errors.js';
+import { KilnError, interruptedError, type ErrorCode } from '../core/errors.js';
 import type { Emit, GuestState } from '../core/events.js';
 import type { CleanupStack } from '../core/cleanup.js';
 import { FileTail } from './file-tail.js';
@@ -15,7 +15,7 @@ import { GuestMachine, type FailureReason, type MonitorInput, type MonitorOption
 import { wrapHypervisorError } from './hypervisor-errors.js';
 
 /** The error code of each way a guest fails. */
-export const FAILURE_CODES: Record<FailureReason, string> = {
+export const FAILURE_CODES: Record<FailureReason, ErrorCode> = {
   'installer-error': 'INSTALL_FAILED',
   stalled: 'INSTALL_STALLED',
   timeout: 'INSTALL_TIMEOUT',

@@ -8,7 +8,7 @@ import { usageError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { parseSize } from '../core/units.js';
 import { pickInstaller, type InstallerDriver } from '../installers/index.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { resolveImageSpec, type ImageSpec } from '../template/image-spec.js';
 
 export const INSTALL_DEFAULTS = { arch: 'x86_64' as Arch, diskSize: '10G', memoryMiB: 2048, vcpus: 2, stallTimeoutS: 300, timeoutS: 3 * 3600 };

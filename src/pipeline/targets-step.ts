@@ -3,7 +3,7 @@
  * checksums), in a scope of the job's cleanup stack, with the job's accelerator for libguestfs.
  */
 import { resolve } from 'node:path';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { BaseImage } from '../store/store.js';
 import { runTargets } from '../targets/run-targets.js';
 import { pickTargets, targetRegistry, type TargetOptionsInput } from '../targets/registry.js';

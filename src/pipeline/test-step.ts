@@ -8,7 +8,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { readDropRecord } from './drop/record.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { TargetsRecord } from '../targets/types.js';
 import { bootTest, type ImageHints, type MetadataWay } from '../testing/boot-test.js';
 import { junitXml, type ImageReport, type TestReport } from '../testing/report.js';

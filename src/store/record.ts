@@ -1,6 +1,8 @@
 /** The build record kept beside every base image (record.json). */
 
-export type Arch = 'x86_64' | 'i686';
+import type { Arch } from '../core/arch.js';
+
+export type { Arch } from '../core/arch.js';
 
 export interface InputHash {
   /** What the input is: 'kickstart', 'treeinfo', 'kernel', 'initrd', 'payload:<url>', 'arch', … */

@@ -1,6 +1,6 @@
 /** Output names: `<name>-<version>.<arch>.<extension>` (no `-<version>` when there is none). */
 import { usageError } from '../core/errors.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9._+~-]*$/;
 

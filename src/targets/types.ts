@@ -4,7 +4,7 @@
  */
 import type { Emit } from '../core/events.js';
 import type { HostTool } from '../core/tools.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { BaseImage } from '../store/store.js';
 import type { PrepReport } from './prep/report.js';
 import type { PrepSpec } from './prep/spec.js';

@@ -17,7 +17,7 @@ import { NEWEST_FEDORA, resolveSyntaxVersion, syntaxForRelease, type ResolvedVer
 import { renderGuestTemplate } from './guest-templates.js';
 import { readTdl } from './tdl/read.js';
 import { applyTdlToKickstart } from './tdl/to-kickstart.js';
-import type { Arch, Family, ImageSpec, ResolveImageSpecInput } from './image-spec.js';
+import type { Arch, Family, ImageSpec, ResolveImageSpecInput } from './image-spec-types.js';
 
 /** What a source yields: everything of the spec but the parts image-spec.ts fills in. */
 export interface SourceResult {

@@ -7,54 +7,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KilnError, usageError } from '../core/errors.js';
-import { warn, type Emit } from '../core/events.js';
+import { warn } from '../core/events.js';
 import { parseSize } from '../core/units.js';
 import { didYouMean, errorsOf, formatDiagnostic, sortDiagnostics, warningsOf } from './kickstart/diagnostics.js';
-import type { KickstartDocument } from './kickstart/document.js';
 import { validateKickstart } from './kickstart/validate.js';
 import { fromKickstart, fromTdl, fromTemplate, type SourceContext, type SourceResult } from './image-sources.js';
 
-export type Arch = 'x86_64' | 'i686';
-export type Family = 'fedora' | 'rhel' | 'centos' | 'debian';
+import type { Arch, ImageSpec, ResolveImageSpecInput } from './image-spec-types.js';
 
-export interface ImageSpec {
-  name: string;
-  version?: string;
-  description?: string;
-  family: Family;
-  release?: string;
-  /** The kickstart syntax version it was validated against ('F19', 'RHEL7'). */
-  syntax: string;
-  arch?: Arch;
-  tree?: string;
-  diskSizeBytes?: number;
-  rootPassword?: string;
-  kernelParams: string[];
-  /** Flattened (no %include left) and valid for `syntax`. */
-  kickstart: KickstartDocument;
-  source: { kind: 'kickstart' | 'tdl' | 'template'; path?: string };
-  warnings: string[];
-  icicleExtraCommand?: string;
-}
-
-export interface ResolveImageSpecInput {
-  /** A kickstart or a TDL (.tdl/.xml), told apart by content. */
-  file?: string;
-  /** A kickstart merged over a TDL or template (it wins; conflicts are reported), or the kickstart itself. */
-  kickstart?: string;
-  template?: string;
-  release?: string;
-  syntax?: string;
-  arch?: string;
-  tree?: string;
-  diskSize?: string;
-  /** Guest template variables (see guest-templates/README.md), e.g. { liveimg_url: '…' }. */
-  variables?: Record<string, string>;
-  cwd: string;
-  emit: Emit;
-  /** For http(s) %include and TDL url contents; defaults to Node's fetch. */
-  fetch?: typeof globalThis.fetch;
-}
+export type { Arch, Family, ImageSpec, ResolveImageSpecInput } from './image-spec-types.js';
 
 const ARCH_ALIASES: Record<string, Arch> = { x86_64: 'x86_64', amd64: 'x86_64', i386: 'i686', i486: 'i686', i586: 'i686', i686: 'i686' };
 

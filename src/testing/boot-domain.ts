@@ -8,7 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DomainSpec } from '../../hypervisor/index.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 
 export const EC2_SUBNET = '169.254.169.0/24';
 export const IMDS_ADDRESS = '169.254.169.254';

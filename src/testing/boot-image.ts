@@ -11,7 +11,7 @@ import { KilnError, usageError } from '../core/errors.js';
 import { run } from '../core/run.js';
 import { imageInfo, type ImageFormat } from '../image/qemu-img.js';
 import { unpackRawTarXz, unpackRawXz } from '../image/unpack.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import type { TargetOutput } from '../targets/types.js';
 
 export type ImageKind = 'qcow2' | 'raw' | 'raw.xz' | 'raw.tar.xz' | 'appliance';

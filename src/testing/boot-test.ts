@@ -16,7 +16,7 @@ import { isKilnError, toKilnError, usageError } from '../core/errors.js';
 import type { Emit } from '../core/events.js';
 import { requireTools } from '../core/tools.js';
 import { GuestRun } from '../pipeline/guest-run.js';
-import type { Arch } from '../store/record.js';
+import type { Arch } from '../core/arch.js';
 import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
 import { unpackForTest } from '../appliance/bundle.js';
 import { readDescriptorFile } from '../appliance/read-descriptor.js';

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApplianceDisk } from '../../src/cli/commands/target.js';
@@ -8,6 +8,13 @@ import type { BaseImage } from '../../src/store/store.js';
 import { smallBase } from '../targets/fixtures/small-base.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { runCli } from './helpers.js';
+
+/** Bytes of the regular files under dir (0 while it does not exist). */
+async function writtenBytes(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const sizes = await Promise.all(entries.filter((e) => e.isFile()).map((e) => stat(join(e.parentPath, e.name)).then((s) => s.size, () => 0)));
+  return sizes.reduce((a, b) => a + b, 0);
+}
 
 let dir: string;
 let store: string;
@@ -82,10 +89,12 @@ describe('kiln target', () => {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
           stdout += chunk.toString();
-          if (/"phase":"target:raw-tar-xz","state":"start"/.test(stdout)) setTimeout(resolve, 3_000);
+          if (/"phase":"target:raw-tar-xz","state":"start"/.test(stdout)) resolve();
         });
         void exited.then(() => reject(new Error(`kiln exited before compressing:\n${stdout}`)));
       });
+      // Compressed data has reached the half-written output: tar and xz are at work.
+      await vi.waitFor(async () => expect(await writtenBytes(out)).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
       process.kill(-child.pid!, 'SIGINT');
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 30 s after SIGINT'), 30_000))]);
       expect(code).toBe(130);

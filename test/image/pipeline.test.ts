@@ -29,7 +29,10 @@ describe('pipeToWriter (real processes)', () => {
     const running = pipeToWriter([producer, consumer], writer, { timeoutMs: 60_000 });
     const outcome = running.then(() => 'resolved', (error: unknown) => error);
     await vi.waitFor(async () => Promise.all(pids.map((f) => readFile(f, 'utf8'))), { timeout: 5_000 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Data in flight: the producer is blocked writing into its full stdout (a pipe, or the socket
+    // pair libuv gives a child; the kernel's wait channel says which).
+    const producerPid = Number(await readFile(pids[0]!, 'utf8'));
+    await vi.waitFor(async () => expect(await readFile(`/proc/${producerPid}/wchan`, 'utf8')).toMatch(/pipe_write|sock_alloc_send/), { timeout: 10_000, interval: 20 });
     for (const f of pids) process.kill(Number(await readFile(f, 'utf8')), 'SIGINT');
     const settled = await Promise.race([outcome, new Promise((r) => setTimeout(() => r('still waiting'), 5_000))]);
     expect(settled).toMatchObject({ code: 'COMMAND_FAILED', message: expect.stringMatching(/SIGINT/) });

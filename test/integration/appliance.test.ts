@@ -18,7 +18,7 @@ import { readRecord } from '../../src/appliance/instance-record.js';
 import { imageInfo } from '../../src/image/qemu-img.js';
 import { sshTarget } from '../../src/pipeline/appliance/start.js';
 import { runTargets } from '../../src/targets/run-targets.js';
-import type { Arch } from '../../src/store/record.js';
+import type { Arch } from '../../src/core/arch.js';
 import { sshExec } from '../../src/testing/ssh.js';
 import { runCli, type CliResult } from '../cli/helpers.js';
 import { baseImageFor } from './fixtures/base-image.js';

@@ -14,7 +14,7 @@ import { run, spawn } from '../../src/core/run.js';
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { openStore } from '../../src/store/store.js';
-import type { Arch } from '../../src/store/record.js';
+import type { Arch } from '../../src/core/arch.js';
 import { bootAndTalk } from './test-installer-support.js';
 import { buildArgs, kilnBuild, runStoreDir, type BuildRun } from './fixtures/base-image.js';
 import { PAYLOAD_PORT } from '../../scripts/test-installer/serve.js';

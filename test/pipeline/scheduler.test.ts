@@ -14,7 +14,7 @@ function gated(id: string, deps: string[], log: string[], o: { fail?: boolean; m
       log.push(`start ${id}`);
       await gate;
       log.push(`end ${id}`);
-      if (o.fail) throw new KilnError('STEP_FAILED', `${id} broke`);
+      if (o.fail) throw new KilnError('COMMAND_FAILED', `${id} broke`);
     },
   };
   return { step, open };
@@ -57,7 +57,7 @@ describe('runGraph', () => {
     await ticks();
     y.open();
     const out = await done;
-    expect(out.get('a')).toMatchObject({ state: 'failed', error: { code: 'STEP_FAILED' } });
+    expect(out.get('a')).toMatchObject({ state: 'failed', error: { code: 'COMMAND_FAILED' } });
     expect(out.get('b')).toMatchObject({ state: 'skipped', because: 'a' });
     expect(out.get('c')).toMatchObject({ state: 'skipped', because: 'a' });
     expect(out.get('y')!.state).toBe('done');

@@ -8,7 +8,7 @@
  * keys with ':' and '=' separators the way Python's configparser (which writes these files) does.
  */
 import { KilnError } from '../../core/errors.js';
-import type { Arch } from '../../store/record.js';
+import type { Arch } from '../../core/arch.js';
 
 export type IniSections = Map<string, Map<string, string>>;
 

@@ -16,7 +16,7 @@ import {
   writeImagesJson,
   type ComposeOutput,
 } from '../../compose/index.js';
-import type { Arch } from '../../store/record.js';
+import type { Arch } from '../../core/arch.js';
 import type { DropContext } from './context.js';
 
 export interface FinalizeOptions {

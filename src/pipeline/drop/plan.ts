@@ -9,7 +9,7 @@ import { KilnError, isKilnError } from '../../core/errors.js';
 import { sha256 } from '../../core/hash.js';
 import { silent, type Emit } from '../../core/events.js';
 import { composeArch, expandPlaceholders, imageStem, imageNvr, treeFor, treePlaceholders, type ComposeIdentity, type DropImage, type DropSpec } from '../../compose/index.js';
-import type { Arch } from '../../store/record.js';
+import type { Arch } from '../../core/arch.js';
 import { resolveInstall, type InstallRequest, type ResolvedInstall } from '../install-request.js';
 import { checkTargets } from '../targets-step.js';
 

@@ -2,10 +2,10 @@
  * AWS SDK failures as KilnErrors: a stable code per family (credentials, access, quota, …), the
  * AWS error name and message kept in the text, and a hint that says what to do.
  */
-import { KilnError, isKilnError } from '../../core/errors.js';
+import { KilnError, isKilnError, type ErrorCode } from '../../core/errors.js';
 
 interface Family {
-  code: string;
+  code: ErrorCode;
   names: RegExp;
   hint: string;
   fault: 'user' | 'external';

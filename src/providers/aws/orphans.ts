@@ -76,7 +76,7 @@ export class ResourceLedger {
 
   private async remove(resource: CreatedResource, report: CleanupReport): Promise<boolean> {
     try {
-      await withRetry(() => this.delete(resource), {
+      const existed = await withRetry(() => this.delete(resource), {
         attempts: 6,
         baseMs: this.timing.backoffBaseMs,
         maxMs: this.timing.backoffMaxMs,
@@ -84,6 +84,8 @@ export class ResourceLedger {
         // Right after DeregisterImage the snapshot can still be "in use" for a moment.
         retryable: (e) => isRetryable(e) || isAwsError(e, 'InvalidSnapshot.InUse'),
       });
+      // Never made (an upload into a bucket that does not exist): nothing to delete or report.
+      if (!existed) return true;
       report.deleted.push(resource);
       this.emit({ type: 'message', level: 'info', code: 'AWS_CLEANED_UP', text: `deleted ${describeResource(resource)}` });
       return true;
@@ -96,18 +98,19 @@ export class ResourceLedger {
     }
   }
 
-  private async delete(r: CreatedResource): Promise<void> {
+  /** Deletes the resource; false when it does not exist (never made, or already gone). */
+  private async delete(r: CreatedResource): Promise<boolean> {
     switch (r.kind) {
       case 'image':
         await this.clients.ec2(r.region).send(new DeregisterImageCommand({ ImageId: r.id }));
-        return;
+        return true;
       case 'snapshot':
         try {
           await this.clients.ec2(r.region).send(new DeleteSnapshotCommand({ SnapshotId: r.id }));
         } catch (error) {
           if (!isAwsError(error, 'InvalidSnapshot.NotFound')) throw error;
         }
-        return;
+        return true;
       case 'import-task':
         try {
           await this.clients.ec2(r.region).send(new CancelImportTaskCommand({ ImportTaskId: r.id, CancelReason: 'kiln publish failed' }));
@@ -115,10 +118,15 @@ export class ResourceLedger {
           // A task that already finished cannot be cancelled: its snapshot is in the ledger too.
           if (!isAwsError(error, 'IncorrectState', 'InvalidConversionTaskId', 'InvalidParameterValue')) throw error;
         }
-        return;
+        return true;
       case 's3-object':
-        await this.clients.s3(r.region).send(new DeleteObjectCommand({ Bucket: r.bucket, Key: r.key }));
-        return;
+        try {
+          await this.clients.s3(r.region).send(new DeleteObjectCommand({ Bucket: r.bucket, Key: r.key }));
+        } catch (error) {
+          if (isAwsError(error, 'NoSuchBucket')) return false;
+          throw error;
+        }
+        return true;
     }
   }
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { KilnError, interruptedError, isKilnError } from '../../core/errors.js';
 import { silent, type Emit } from '../../core/events.js';
-import { sha256File } from '../../core/hash.js';
+import { sha256File, sha256FromSidecar } from '../../core/hash.js';
 import { phase } from '../../core/phase.js';
 import { readSparseMap } from '../../image/sparse-map.js';
 import { createAwsClients, type AwsClients } from './clients.js';
@@ -77,7 +77,8 @@ async function withRun<T>(o: PublishEc2Options, body: (run: Run) => Promise<T>):
   if (o.volumeSizeGiB !== undefined && o.volumeSizeGiB < facts.sizeGiB) {
     throw new KilnError('USAGE', `--volume-size ${o.volumeSizeGiB} is smaller than the image (${facts.sizeGiB} GiB)`, { usage: true, fault: 'user' });
   }
-  const sha256 = o.sha256 ?? (await phase('hash', emit, () => sha256File(o.image)));
+  // The .sha256 kiln wrote beside its own output spares reading the whole image again.
+  const sha256 = o.sha256 ?? (await sha256FromSidecar(o.image)) ?? (await phase('hash', emit, () => sha256File(o.image)));
   const clients = o.clients ?? createAwsClients({ profile: o.profile, endpointUrl: o.endpointUrl, maxSockets: o.workers ?? 64, requestTimeoutMs: timing.requestTimeoutMs });
   try {
     const sourceRegion = o.region ?? o.regions?.[0] ?? (await clients.defaultRegion());

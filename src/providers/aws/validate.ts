@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { KilnError } from '../../core/errors.js';
+import { KilnError, type ErrorCode } from '../../core/errors.js';
 import { run } from '../../core/run.js';
 import { GIB, type Ec2Arch, type PublishEc2Options } from './types.js';
 
@@ -16,7 +16,7 @@ const MAX_TAGS = 50;
 const MAX_VOLUME_GIB = 65_536;
 export const VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'];
 
-function usage(code: string, message: string, hint?: string): KilnError {
+function usage(code: ErrorCode, message: string, hint?: string): KilnError {
   return new KilnError(code, message, { usage: true, fault: 'user', hint });
 }
 
@@ -85,7 +85,10 @@ export async function inspectImage(path: string, arch: Ec2Arch, signal?: AbortSi
   const { stdout } = await run('qemu-img', ['info', '--output=json', path], { timeoutMs: 60_000, signal });
   const info = JSON.parse(stdout) as { format?: string };
   if (info.format !== 'raw') {
-    throw usage('IMAGE_NOT_RAW', `${path} is a ${info.format ?? 'unknown'} image; EC2 publishing takes a raw disk`, `Convert it first: qemu-img convert -O raw ${basename(path)} ${basename(path).replace(/\.[^.]+$/, '')}.raw`);
+    const name = basename(path);
+    // Never suggest writing over the input (x.raw that is really a qcow2).
+    const raw = /\.raw$/i.test(name) ? name.replace(/\.raw$/i, '-converted.raw') : `${name.replace(/\.[^.]+$/, '')}.raw`;
+    throw usage('IMAGE_NOT_RAW', `${path} is a ${info.format ?? 'unknown'} image; EC2 publishing takes a raw disk`, `Convert it first: qemu-img convert -O raw ${name} ${raw}`);
   }
   if (size === 0 || size % 512 !== 0) {
     throw usage('IMAGE_SIZE_UNALIGNED', `${path} is ${size} bytes, not a whole number of 512-byte sectors`, 'A disk image is a whole number of sectors; the file is truncated or not a disk.');

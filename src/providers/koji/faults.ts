@@ -4,7 +4,7 @@
  * Python exception such as a bare KeyError). Each becomes a KilnError with a stable code, Koji's
  * text in the message and a KojiFault (method, code, text) as its cause.
  */
-import { KilnError, type Fault } from '../../core/errors.js';
+import { KilnError, type ErrorCode, type Fault } from '../../core/errors.js';
 
 export class KojiFault extends Error {
   override readonly name = 'KojiFault';
@@ -20,7 +20,7 @@ export class KojiFault extends Error {
 interface FaultKind {
   /** Koji's exception class. */
   name: string;
-  code: string;
+  code: ErrorCode;
   fault: Fault;
   hint?: string;
 }

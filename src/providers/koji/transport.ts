@@ -25,7 +25,7 @@ export interface PostOptions {
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|SSL|ALTNAME/;
 const NET_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-const TRANSIENT = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'KOJI_TIMEOUT', 'KOJI_HTTP_502', 'KOJI_HTTP_503', 'KOJI_HTTP_504']);
+const TRANSIENT = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'KOJI_TIMEOUT', 'HTTP_502', 'HTTP_503', 'HTTP_504']);
 
 /** A failure worth retrying for a call that may safely be sent twice (dropped connection, timeout, busy proxy). */
 export function isTransient(error: unknown): boolean {
@@ -101,8 +101,9 @@ export class Transport {
           const text = Buffer.concat(chunks).toString('utf8');
           if (res.statusCode !== 200) {
             finish(
-              new KilnError(`KOJI_HTTP_${res.statusCode}`, `the hub ${this.hub.host} answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), {
-                fault: 'external',
+              new KilnError('KOJI_HTTP', `the hub ${this.hub.host} answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(), {
+                // The status as the cause's code, for isTransient (502, 503 and 504 are worth a retry).
+                cause: Object.assign(new Error(`HTTP ${res.statusCode}`), { code: `HTTP_${res.statusCode}` }),
                 hint: res.statusCode === 404 ? 'Check --hub: it is the hub URL (…/kojihub).' : 'See the hub\'s web server log.',
               }),
             );

@@ -6,7 +6,7 @@
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { KilnError } from '../../core/errors.js';
-import type { Arch } from '../../store/record.js';
+import type { Arch } from '../../core/arch.js';
 
 export type DiskUse = 'system' | 'data' | 'scratch';
 

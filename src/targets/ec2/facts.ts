@@ -3,7 +3,7 @@
  * Nitro (NVMe disks, ENA network); EC2's 32-bit instance types are all Xen-based, and the Linux
  * ENA driver is 64-bit only, so an i386 image needs the Xen front-ends instead.
  */
-import type { Arch } from '../../store/record.js';
+import type { Arch } from '../../core/arch.js';
 import type { PrepReport } from '../prep/report.js';
 import { CMDLINE_NOISE, SERIAL_CONSOLE, type PrepSpec } from '../prep/spec.js';
 import type { Ec2Facts } from '../types.js';

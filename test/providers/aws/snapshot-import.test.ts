@@ -67,6 +67,18 @@ describe('--method import-snapshot', () => {
     expect(ec2Mock).not.toHaveReceivedCommand(RegisterImageCommand);
   });
 
+  it('a bucket that does not exist: the error says so, and nothing is reported left behind', async () => {
+    const noBucket = Object.assign(new Error('The specified bucket does not exist'), { name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    s3Mock.on(PutObjectCommand).rejects(noBucket);
+    s3Mock.on(DeleteObjectCommand).rejects(noBucket);
+    const { emit, events } = collect();
+    const error = await publishEc2(options({ emit })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: expect.stringContaining('bucket does not exist') });
+    expect(JSON.stringify(error)).not.toContain('left behind');
+    expect(events.filter((e) => e.type === 'message' && (e.code === 'AWS_ORPHAN' || e.code === 'AWS_CLEANED_UP'))).toEqual([]);
+    expect(ec2Mock).not.toHaveReceivedCommand(RegisterImageCommand);
+  });
+
   it('tags the S3 object kiln:orphan when it cannot be deleted', async () => {
     ec2Mock
       .on(DescribeImportSnapshotTasksCommand)

@@ -71,6 +71,12 @@ describe('inspectImage (real qemu-img)', () => {
     await expect(inspectImage(qcow, 'x86_64')).rejects.toMatchObject({ code: 'IMAGE_NOT_RAW' });
   });
 
+  it('a qcow2 named .raw: the suggested conversion does not write over it', async () => {
+    const qcow = join(dir, 'named.raw');
+    await run('qemu-img', ['create', '-q', '-f', 'qcow2', qcow, '16M'], { timeoutMs: 30_000 });
+    await expect(inspectImage(qcow, 'x86_64')).rejects.toMatchObject({ code: 'IMAGE_NOT_RAW', hint: 'Convert it first: qemu-img convert -O raw named.raw named-converted.raw' });
+  });
+
   it('refuses a size that is not a whole number of sectors', async () => {
     const odd = await makeSparseImage(dir, 'odd.raw', 4 * MiB + 100, []);
     await expect(inspectImage(odd, 'x86_64')).rejects.toMatchObject({ code: 'IMAGE_SIZE_UNALIGNED' });
