@@ -51,7 +51,8 @@ const checkCommand = defineCommand<ApplianceFlags & { memory?: string }>({
     const { checkAppliance } = await import('../../pipeline/appliance/check.js');
     const r = await checkAppliance({ bundle: args[0]!, instancesDir: f.instances, memoryMiB: memoryMiB(f.memory) }, jobContext(f, ctx));
     const text = [
-      `${r.appliance.name}${r.appliance.version ? ` ${r.appliance.version}` : ''}${r.appliance.label ? ` (${r.appliance.label})` : ''}: ${r.ok ? 'this host can run it' : 'this host cannot run it'}`,
+      // kiln's labels already say name, version and arch; a descriptor without one is named by name and version.
+      `${r.appliance.label ?? `${r.appliance.name}${r.appliance.version ? ` ${r.appliance.version}` : ''}`}: ${r.ok ? 'this host can run it' : 'this host cannot run it'}`,
       ...r.boots.map((b) => `  ${b}`),
       `  memory: needs ${r.memory.needMiB} MiB, ${r.memory.availableMiB} MiB available`,
       `  disk:   needs ${formatBytes(r.disk.needBytes)} in ${r.disk.dir}, ${formatBytes(r.disk.freeBytes)} free`,
