@@ -3,9 +3,12 @@ import { defineCommand } from '../command.js';
 import { usageError } from '../../core/errors.js';
 import type { ComposeType } from '../../compose/index.js';
 import { table } from '../table.js';
+import { kojiConnection, kojiConnectionOptions, type KojiFlags } from './koji-options.js';
 import { accelOption, connectOption, jobContext, positiveInt, storeOption, xzLevel, type JobFlags } from './shared-options.js';
 
-interface DropFlags extends JobFlags {
+interface DropFlags extends JobFlags, KojiFlags {
+  kojiImport?: boolean;
+  kojiTag?: string;
   label?: string;
   nightly?: boolean;
   type?: ComposeType;
@@ -43,6 +46,9 @@ export const dropCommand = defineCommand<DropFlags>({
     { flags: '--sign-key <key>', description: 'clear-sign each CHECKSUM file with this gpg key' },
     { flags: '--xz-level <n>', description: 'xz preset of raw.xz and raw.tar.xz outputs', default: '6' },
     { flags: '--no-test', description: "skip the boot tests the spec asks for" },
+    { flags: '--koji-import', description: 'import every image into Koji as the drop finishes (content generator; needs --hub and --cert or --user)' },
+    ...kojiConnectionOptions,
+    { flags: '--koji-tag <tag>', description: 'with --koji-import: tag the builds (e.g. f19-cloud-candidate)' },
     storeOption,
     connectOption,
     accelOption,
@@ -52,6 +58,7 @@ export const dropCommand = defineCommand<DropFlags>({
     'kiln drop fedora-cloud.drop.yaml --label Beta-1.3 --out /srv/composes',
     'kiln drop fedora-cloud.drop.yaml --nightly --out /srv/composes',
     'kiln drop fedora-cloud.drop.yaml --label RC-1.6 --out /srv/composes --jobs 3 --sign-key 0xDEADBEEF',
+    'kiln drop fedora-cloud.drop.yaml --label Beta-1.3 --out /srv/composes --koji-import \\\n      --hub https://koji.example/kojihub --cert ~/.koji/cg.pem --serverca ~/.koji/ca.crt --koji-tag f19-cloud-candidate',
     'kiln drop status /srv/composes/Fedora-Cloud-19-20261125.0',
   ],
   helpText: [
@@ -65,9 +72,14 @@ export const dropCommand = defineCommand<DropFlags>({
     const type: ComposeType = f.nightly ? 'nightly' : (f.type ?? 'production');
     if (f.nightly && f.type && f.type !== 'nightly') throw usageError(`--nightly and --type ${f.type} disagree`);
     const xz = xzLevel(f.xzLevel ?? '6');
+    const kojiGiven = [f.hub, f.cert, f.serverca, f.user, f.passwordFile, f.kojiTag].some((v) => v !== undefined);
+    if (kojiGiven && !f.kojiImport) throw usageError('Koji flags without --koji-import', 'Add --koji-import to import the drop into Koji as it finishes.');
+    const { checkKojiConnection } = await import('../../pipeline/koji/koji-import.js');
+    const koji = f.kojiImport ? { ...kojiConnection(f), tag: f.kojiTag } : undefined;
+    if (koji) checkKojiConnection(koji);
     const [{ runDrop }, { SUMMARY_HEADERS, summaryRows }] = await Promise.all([import('../../pipeline/drop/run.js'), import('../../pipeline/drop/summary.js')]);
     const result = await runDrop(
-      { spec: args[0]!, outDir: f.out, label: f.label, type, jobs: positiveInt(f.jobs, '--jobs'), signKey: f.signKey, xzLevel: xz, test: f.test === false ? 'none' : undefined },
+      { spec: args[0]!, outDir: f.out, label: f.label, type, jobs: positiveInt(f.jobs, '--jobs'), signKey: f.signKey, xzLevel: xz, test: f.test === false ? 'none' : undefined, koji },
       jobContext(f, ctx),
     );
     if (result.status === 'FINISHED_INCOMPLETE') {

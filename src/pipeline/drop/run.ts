@@ -12,7 +12,10 @@ import { join, resolve } from 'node:path';
 import { PreparedCache } from '../../targets/prepared-cache.js';
 import { withCleanup } from '../../core/cleanup.js';
 import { interruptedError, KilnError } from '../../core/errors.js';
+import { phase } from '../../core/phase.js';
 import { KILN_VERSION } from '../../core/version.js';
+import type { ImportResult } from '../../providers/koji/index.js';
+import type { KojiImportOptions } from '../koji/koji-import.js';
 import { checkComposeLabel, composeDate, composeIdentity, composeLayout, loadDropSpec, writeComposeId, writeComposeStatus, finishedStatus, type ComposeStatus, type ComposeType } from '../../compose/index.js';
 import { JobResources, type JobContext } from '../resources.js';
 import { runGraph } from '../scheduler.js';
@@ -41,6 +44,8 @@ export interface DropRequest {
   testTimeoutS?: number;
   /** The compose date (default: today, local time, as Pungi). */
   date?: Date;
+  /** Import every image of the compose into Koji once it is FINISHED or FINISHED_INCOMPLETE. */
+  koji?: KojiImportOptions;
 }
 
 export interface DropResult {
@@ -49,6 +54,8 @@ export interface DropResult {
   status: ComposeStatus;
   resumed: boolean;
   items: DropItemRecord[];
+  /** The Koji builds, when the request asked for the import. */
+  koji?: ImportResult[];
 }
 
 export async function runDrop(request: DropRequest, ctx: JobContext): Promise<DropResult> {
@@ -137,6 +144,10 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
     await recorder.save();
     if (status === 'TERMINATED') throw interruptedError(ctx.signal.reason);
     const result: DropResult = { composeId: compose.id, dir, status, resumed: Boolean(choice.record), items: record.items };
+    if (status !== 'DOOMED' && request.koji) {
+      const { kojiImportCompose } = await import('../koji/koji-import.js');
+      result.koji = await phase('koji-import', ctx.emit, () => kojiImportCompose({ ...request.koji!, dir, storeDir: ctx.storeDir, emit: ctx.emit, signal: ctx.signal }));
+    }
     if (status === 'DOOMED') {
       throw new KilnError('DROP_DOOMED', `compose ${compose.id} is DOOMED: ${failed.filter((i) => !i.failable).map((i) => `${i.image} ${i.arch}`).join(', ')} failed`, {
         fault: 'external',

@@ -27,13 +27,13 @@ function packageOf(p: PackageEntry): ItemPackage {
   return { format, name: p.name, epoch: p.epoch, version: p.version, release: p.release, arch: p.arch, ...(p.sigmd5 ? { sigmd5: p.sigmd5 } : {}) };
 }
 
-async function fileOf(path: string, rest: Omit<ItemFile, 'path' | 'size' | 'sha256'>): Promise<ItemFile | undefined> {
+export async function fileOf(path: string, rest: Omit<ItemFile, 'path' | 'size' | 'sha256'>): Promise<ItemFile | undefined> {
   const s = await stat(path).catch(() => undefined);
   if (!s?.isFile()) return undefined;
   return { path, size: s.size, sha256: await sha256File(path), ...rest };
 }
 
-function buildrootOf(base: BaseImage, host: HostFacts): ItemBuildroot {
+export function buildrootOf(base: BaseImage, host: HostFacts): ItemBuildroot {
   const r = base.record;
   return {
     key: base.id,
@@ -45,7 +45,7 @@ function buildrootOf(base: BaseImage, host: HostFacts): ItemBuildroot {
   };
 }
 
-async function baseFiles(base: BaseImage, logSubdir: string): Promise<ItemFile[]> {
+export async function baseFiles(base: BaseImage, logSubdir: string): Promise<ItemFile[]> {
   const stem = `kiln-base-${shortId(base.id)}`;
   const common = { arch: base.record.arch, buildroot: base.id };
   const records = await Promise.all([
@@ -57,7 +57,7 @@ async function baseFiles(base: BaseImage, logSubdir: string): Promise<ItemFile[]
   return [...records, ...logs].filter((f): f is ItemFile => f !== undefined);
 }
 
-function sourceOf(bases: BaseImage[]): string {
+export function sourceOf(bases: BaseImage[]): string {
   const parts = bases.map((b) => {
     const ks = b.record.inputs.find((i) => i.name === 'kickstart')?.sha256 ?? 'unknown';
     return `${b.record.arch}: kickstart sha256:${ks} from tree ${b.record.installer.tree}`;
