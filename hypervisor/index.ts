@@ -17,7 +17,7 @@ export type { LifecycleEvent, LifecycleEventName } from './libvirt/lifecycle.js'
 
 export { buildDomainXml } from './domain-xml/build.js';
 export { validateSpec } from './domain-xml/spec.js';
-export type { DomainSpec, DiskSpec, KernelBoot, DiskBoot, GuestArch, DomainType, NetworkSpec, HostForward, GuestForward, SmbiosSystem, LifecycleAction } from './domain-xml/spec.js';
+export type { DomainSpec, DiskSpec, KernelBoot, DiskBoot, GuestArch, DomainType, NetworkSpec, HostForward, GuestForward, SmbiosSystem, LifecycleAction, FirmwareSpec } from './domain-xml/spec.js';
 export { emulatorFor } from './domain-xml/emulator.js';
 
 export { probeAccelerator, bootProbe } from './kvm-probe/probe.js';
@@ -25,3 +25,6 @@ export type { AcceleratorProbe, BootOutcome, ProbeOptions, Accel } from './kvm-p
 
 export { HypervisorError, LibvirtErrorCode, isHypervisorError, isNoDomain } from './errors.js';
 export type { HypervisorErrorCode, HypervisorErrorOptions } from './errors.js';
+
+export { findUefiFirmware, firmwareDirs } from './firmware/descriptors.js';
+export type { FirmwareDescriptor, UefiFirmware } from './firmware/descriptors.js';

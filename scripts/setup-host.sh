@@ -6,9 +6,13 @@ set -euo pipefail
 packages=(
   # the hypervisor: QEMU (TCG works without KVM) and libvirt with its QEMU driver
   qemu-system-x86 qemu-utils
+  # UEFI guests: OVMF (its Secure Boot build and Microsoft's keys are in the same package) with the
+  # firmware descriptors libvirt's <os firmware='efi'> auto-selection reads
+  ovmf
   libvirt0 libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-daemon-system
-  # image tools: compression, filesystems, partition tables, sparse-aware tar
-  xz-utils e2fsprogs fdisk tar
+  # image tools: compression, filesystems, partition tables, sparse-aware tar; reading EFI system
+  # partitions and their boot loaders' Secure Boot signatures (which firmwares boot a disk)
+  xz-utils e2fsprogs fdisk tar mtools sbsigntool
   # VM-isolated guest edits (cloud prep); libguestfs needs a kernel for its appliance
   libguestfs-tools linux-image-amd64
   # the test installer tree and payload are built from Debian packages

@@ -11,7 +11,11 @@
  *   type='user'>` has neither (port forwards need the passt backend, which cannot forward a guest
  *   address to the host), so such a NIC is QEMU's own `-netdev user` passed through libvirt's
  *   qemu:commandline (libvirt marks the domain "custom-argv"; nothing else changes). hostfwd
- *   binds host loopback only.
+ *   binds host loopback only. Its NIC has no option ROM: kiln's guests never boot from the
+ *   network, and without iPXE a firmware that finds no boot loader says so at once.
+ * - UEFI: `<os firmware='efi'>` with the features asked for (secure-boot, and enrolled-keys with
+ *   it), so libvirt picks the OVMF build from the host's firmware descriptors; Secure Boot needs
+ *   the Q35 machine and SMM. The guest's variable store is the spec's own nvram file.
  */
 import { XMLBuilder } from 'fast-xml-parser';
 import { emulatorFor } from './emulator.js';
@@ -52,25 +56,52 @@ export function buildDomainXml(spec: DomainSpec): string {
       '@_type': 'smbios',
       system: { entry: Object.entries(spec.sysinfo).filter(([, v]) => v !== undefined).map(([name, value]) => ({ '@_name': name, '#text': value })) },
     },
-    'qemu:commandline': passthrough ? { 'qemu:arg': userNetArgs(spec.network!).map((value) => ({ '@_value': value })) } : undefined,
+    // Q35's root bus is PCI Express (pcie.0), i440FX's is pci.0.
+    'qemu:commandline': passthrough ? { 'qemu:arg': userNetArgs(spec.network!, machine(spec) === 'q35' ? 'pcie.0' : 'pci.0').map((value) => ({ '@_value': value })) } : undefined,
   };
   return builder.build({ domain: prune(domain) }) as string;
 }
 
-function os(spec: DomainSpec): Node {
-  const type = { '@_arch': spec.arch, '@_machine': 'pc', '#text': 'hvm' };
-  const smbios = spec.sysinfo ? { '@_mode': 'sysinfo' } : undefined;
-  // libvirt turns useserial into `-machine graphics=off`: SeaBIOS then uses its serial console.
-  const bios = spec.firmwareOnSerial ? { '@_useserial': 'yes' } : undefined;
-  if (isKernelBoot(spec.boot)) {
-    return { type, kernel: spec.boot.kernel, initrd: spec.boot.initrd, cmdline: spec.boot.cmdline, bios, smbios };
-  }
-  return { type, boot: { '@_dev': spec.boot.device }, bios, smbios };
+function secureBoot(spec: DomainSpec): boolean {
+  return spec.firmware?.kind === 'uefi' && spec.firmware.secureBoot;
 }
 
+/** The machine type: Q35 where OVMF's Secure Boot build needs it (SMM), else i440FX. */
+function machine(spec: DomainSpec): 'pc' | 'q35' {
+  return secureBoot(spec) ? 'q35' : 'pc';
+}
+
+function os(spec: DomainSpec): Node {
+  const type = { '@_arch': spec.arch, '@_machine': machine(spec), '#text': 'hvm' };
+  const smbios = spec.sysinfo ? { '@_mode': 'sysinfo' } : undefined;
+  const fw = spec.firmware?.kind === 'uefi' ? spec.firmware : undefined;
+  // libvirt turns useserial into `-machine graphics=off`: SeaBIOS then uses its serial console.
+  const bios = spec.firmwareOnSerial && !fw ? { '@_useserial': 'yes' } : undefined;
+  const uefi = fw && {
+    firmware: {
+      feature: [
+        { '@_enabled': fw.secureBoot ? 'yes' : 'no', '@_name': 'secure-boot' },
+        ...(fw.secureBoot ? [{ '@_enabled': 'yes', '@_name': 'enrolled-keys' }] : []),
+      ],
+    },
+    nvram: fw.nvram,
+  };
+  const head = { '@_firmware': fw ? 'efi' : undefined, type, ...uefi };
+  if (isKernelBoot(spec.boot)) {
+    return { ...head, kernel: spec.boot.kernel, initrd: spec.boot.initrd, cmdline: spec.boot.cmdline, bios, smbios };
+  }
+  return { ...head, boot: { '@_dev': spec.boot.device }, bios, smbios };
+}
+
+/** The spec's platform features (default ACPI only), and SMM where Secure Boot needs it. */
 function features(spec: DomainSpec): Node {
   const f = spec.features ?? { acpi: true };
-  return { pae: f.pae ? '' : undefined, acpi: f.acpi ? '' : undefined, apic: f.apic ? '' : undefined };
+  return {
+    pae: f.pae ? '' : undefined,
+    acpi: f.acpi ? '' : undefined,
+    apic: f.apic ? '' : undefined,
+    smm: secureBoot(spec) ? { '@_state': 'on' } : undefined,
+  };
 }
 
 function needsPassthrough(n: NetworkSpec): boolean {
@@ -79,13 +110,14 @@ function needsPassthrough(n: NetworkSpec): boolean {
 }
 
 /** `-netdev user,…` and its NIC, for qemu:commandline (no value contains a comma to escape). */
-export function userNetArgs(n: NetworkSpec): string[] {
+export function userNetArgs(n: NetworkSpec, bus: 'pci.0' | 'pcie.0' = 'pci.0'): string[] {
   const netdev = ['user', 'id=kilnnet0'];
   if (n.subnet) netdev.push(`net=${n.subnet}`);
   for (const f of n.hostForwards ?? []) netdev.push(`hostfwd=tcp:127.0.0.1:${f.hostPort}-:${f.guestPort}`);
   for (const f of n.guestForwards ?? []) netdev.push(`guestfwd=tcp:${f.address}:${f.port}-tcp:127.0.0.1:${f.hostPort}`);
   // A slot libvirt's own address assignment (which counts up from 0x2) leaves free.
-  const nic = [(n.model ?? 'virtio') === 'virtio' ? 'virtio-net-pci' : 'e1000', 'netdev=kilnnet0', 'bus=pci.0', 'addr=0x1e', ...(n.mac ? [`mac=${n.mac}`] : [])];
+  // romfile= (empty): no option ROM, so no network boot.
+  const nic = [(n.model ?? 'virtio') === 'virtio' ? 'virtio-net-pci' : 'e1000', 'netdev=kilnnet0', `bus=${bus}`, 'addr=0x1e', 'romfile=', ...(n.mac ? [`mac=${n.mac}`] : [])];
   return ['-netdev', netdev.join(','), '-device', nic.join(',')];
 }
 

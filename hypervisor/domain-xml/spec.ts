@@ -65,6 +65,16 @@ export interface NetworkSpec {
   guestForwards?: GuestForward[];
 }
 
+/**
+ * The firmware that starts the guest. `bios` is SeaBIOS (QEMU's default). `uefi` is OVMF, found
+ * by libvirt's firmware auto-selection from the descriptors the host's firmware packages install
+ * (never a hard-coded path): without Secure Boot on the i440FX machine, with it (keys enrolled,
+ * enforcing) on Q35 with SMM, as OVMF's Secure Boot build requires. `nvram` is the guest's own
+ * copy of the UEFI variable store, which libvirt fills from the firmware's template when the file
+ * does not exist yet: one per guest, removed by its owner. x86_64 guests only.
+ */
+export type FirmwareSpec = { kind: 'bios' } | { kind: 'uefi'; secureBoot: boolean; nvram: string };
+
 /** SMBIOS system information (type 1) the guest reads from DMI. */
 export interface SmbiosSystem {
   manufacturer?: string;
@@ -97,7 +107,12 @@ export interface DomainSpec {
   lifecycle?: { poweroff: LifecycleAction; reboot: LifecycleAction; crash: LifecycleAction };
   /** SMBIOS system fields; the system UUID is the domain's uuid. */
   sysinfo?: SmbiosSystem;
-  /** The firmware (SeaBIOS) writes its messages — "No bootable device." — to the serial console too. */
+  /** Default { kind: 'bios' }. */
+  firmware?: FirmwareSpec;
+  /**
+   * SeaBIOS writes its messages — "No bootable device." — to the serial console too (OVMF always
+   * writes to the serial console when the guest has no display).
+   */
   firmwareOnSerial?: boolean;
   /** The serial console (ttyS0) goes to this file. */
   serialLog?: string;
@@ -164,6 +179,14 @@ export function validateSpec(spec: DomainSpec): void {
     absolute(`channels[${i}].path`, channel.path);
   });
   if (spec.uuid !== undefined && !UUID.test(spec.uuid)) problems.push(`uuid ${JSON.stringify(spec.uuid)} is not a UUID`);
+  const fw = spec.firmware;
+  if (fw && fw.kind !== 'bios') {
+    if (fw.kind !== 'uefi') problems.push(`firmware.kind must be bios or uefi (got ${JSON.stringify((fw as { kind: unknown }).kind)})`);
+    else {
+      if (spec.arch !== 'x86_64') problems.push(`firmware uefi is for x86_64 guests; ${spec.arch} guests boot with BIOS`);
+      absolute('firmware.nvram', fw.nvram);
+    }
+  }
   if (spec.network) problems.push(...networkProblems(spec.network));
   for (const [i, n] of (spec.extraNetworks ?? []).entries()) {
     if (n.subnet || n.hostForwards?.length || n.guestForwards?.length) problems.push(`extraNetworks[${i}] cannot have a subnet or forwards (only the first network can)`);

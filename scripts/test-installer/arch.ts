@@ -19,12 +19,22 @@ export interface ArchInfo {
   qemu: string;
   /** The dynamic loader inside the target's tree (used to list a binary's libraries). */
   loader: string;
+  /**
+   * UEFI, where the architecture has it: GRUB's EFI target, the removable-media path firmware
+   * boots a disk from when its NVRAM names no loader, and the payload's packages for it (GRUB's
+   * EFI modules, and for Secure Boot Debian's signed shim and signed GRUB; Debian's kernel is
+   * signed already). Absent: BIOS only.
+   */
+  uefi?: { grubTarget: string; removablePath: string; packages: string[] };
 }
 
 export const ARCHES: Record<TreeArch, ArchInfo> = {
-  x86_64: { arch: 'x86_64', treeArch: 'x86_64', debian: 'amd64', kernelPackage: 'linux-image-amd64', qemu: 'qemu-system-x86_64', loader: '/lib64/ld-linux-x86-64.so.2' },
+  x86_64: {
+    arch: 'x86_64', treeArch: 'x86_64', debian: 'amd64', kernelPackage: 'linux-image-amd64', qemu: 'qemu-system-x86_64', loader: '/lib64/ld-linux-x86-64.so.2',
+    uefi: { grubTarget: 'x86_64-efi', removablePath: 'EFI/BOOT/BOOTX64.EFI', packages: ['grub-efi-amd64-bin', 'grub-efi-amd64-signed', 'shim-signed'] },
+  },
   // 686-pae, as 32-bit cloud images have: Xen's PV drivers (xen-blkfront, xen-netfront, which an
-  // EC2 image needs) exist only for the PAE kernel.
+  // EC2 image needs) exist only for the PAE kernel. BIOS only: no 32-bit cloud boots UEFI.
   i686: { arch: 'i686', treeArch: 'i386', debian: 'i386', kernelPackage: 'linux-image-686-pae', qemu: 'qemu-system-i386', loader: '/lib/ld-linux.so.2' },
 };
 
@@ -36,9 +46,10 @@ export function archInfo(name: string): ArchInfo {
 /**
  * Debian packages unpacked into the test double's initrd (with the shared libraries their
  * binaries need, found by the target's own loader): busybox for the shell and applets, mke2fs,
- * sfdisk, blkid (busybox 1.35 has none), and zstd for the payload (see payload.ts).
+ * sfdisk, blkid (busybox 1.35 has none), mkfs.fat for EFI system partitions, and zstd for the
+ * payload (see payload.ts).
  */
-export const INITRD_PACKAGES = ['busybox-static', 'e2fsprogs', 'fdisk', 'util-linux', 'zstd', 'libc6'];
+export const INITRD_PACKAGES = ['busybox-static', 'e2fsprogs', 'fdisk', 'util-linux', 'dosfstools', 'zstd', 'libc6'];
 
 /**
  * Files taken from those packages (paths as the packages ship them). A static binary is marked:
@@ -49,6 +60,7 @@ export const INITRD_BINARIES: readonly { path: string; static?: true }[] = [
   { path: '/sbin/mke2fs' },
   { path: '/sbin/sfdisk' },
   { path: '/sbin/blkid' },
+  { path: '/sbin/mkfs.fat' },
   { path: '/usr/bin/zstd' },
 ];
 export const INITRD_DATA_FILES = ['/etc/mke2fs.conf'];
@@ -56,9 +68,10 @@ export const INITRD_DATA_FILES = ['/etc/mke2fs.conf'];
 /**
  * Kernel modules the test double loads, in this order, each after its dependencies from
  * modules.dep. crc32c is loaded by name because ext4 asks for it through the crypto API at
- * mount time (request_module), which an initrd without modprobe aliases cannot answer.
+ * mount time (request_module), which an initrd without modprobe aliases cannot answer; so are
+ * the code page and character set a vfat mount (an EFI system partition) asks for.
  */
-export const INITRD_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_console', 'crc32c_generic', 'ext4'];
+export const INITRD_MODULES = ['virtio_pci', 'virtio_blk', 'virtio_net', 'virtio_console', 'crc32c_generic', 'ext4', 'vfat', 'nls_cp437', 'nls_ascii', 'nls_utf8'];
 
 /**
  * The payload: `debootstrap --variant=minbase --include=…`. python3-cffi-backend because
@@ -72,6 +85,8 @@ export const PAYLOAD_SUITE = 'bookworm';
 export const PAYLOAD_PACKAGES = (a: ArchInfo): string[] => [
   a.kernelPackage,
   'grub-pc',
+  'grub-pc-bin',
+  ...(a.uefi?.packages ?? []),
   'systemd',
   'systemd-sysv',
   'systemd-resolved',

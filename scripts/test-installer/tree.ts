@@ -22,7 +22,7 @@ import { cacheDir } from '../../src/core/paths.js';
 import { run } from '../../src/core/run.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { linkOrCopy } from '../../src/image/link-or-copy.js';
-import { archInfo, type ArchInfo } from './arch.js';
+import { archInfo, PAYLOAD_PACKAGES, PAYLOAD_SUITE, type ArchInfo } from './arch.js';
 import { buildBootFiles } from './initrd.js';
 import { PAYLOAD_FILE, buildPayload } from './payload.js';
 import { renderBuildstamp, renderTreeinfo } from './treeinfo.js';
@@ -57,7 +57,8 @@ const SOURCE_DIR = join(PROJECT_ROOT, 'scripts/test-installer');
 
 /** What the tree is made from (beside the Debian archive): the builder, not its CLI or docs. */
 const TREE_INPUTS = ['arch.ts', 'debs.ts', 'initrd.ts', 'modules.ts', 'cpio-tree.ts', 'payload.ts', 'tree.ts', 'treeinfo.ts', 'guest', 'payload-files'];
-const PAYLOAD_INPUTS = ['payload.ts', 'arch.ts', 'payload-files'];
+/** The payload's: its builder and files, and its arch's data (not the rest of arch.ts: see payloadKey). */
+const PAYLOAD_INPUTS = ['payload.ts', 'payload-files'];
 
 async function filesUnder(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -111,8 +112,18 @@ async function publish(scratch: string, final: string): Promise<void> {
   }
 }
 
+/**
+ * The payload's key: its builder, its files and what it is made of for this arch (suite, dpkg
+ * architecture, package list), so an edit to the installer's tools in arch.ts, or to the other
+ * arch's packages, does not re-run debootstrap.
+ */
+async function payloadKey(a: ArchInfo): Promise<string> {
+  const made = JSON.stringify({ suite: PAYLOAD_SUITE, debian: a.debian, packages: PAYLOAD_PACKAGES(a) });
+  return sha256(`${await hashInputs(await inputFiles(PAYLOAD_INPUTS))}\n${made}`).slice(0, 16);
+}
+
 async function ensurePayload(a: ArchInfo, archDir: string, log: (l: string) => void): Promise<string> {
-  const key = (await hashInputs(await inputFiles(PAYLOAD_INPUTS))).slice(0, 16);
+  const key = await payloadKey(a);
   const dir = join(archDir, `payload-${key}`);
   if (await exists(join(dir, '.complete'))) return dir;
   const scratch = join(archDir, `.payload-${key}-${process.pid}-${randomBytes(3).toString('hex')}`);

@@ -1,29 +1,29 @@
 /** The `publish:` section of a drop spec (EC2 today) and its `test:` setting. */
 import type { Node } from 'yaml';
 import { didYouMean } from '../template/kickstart/diagnostics.js';
-import type { DropPublish, DropPublishEc2, DropTest } from './drop-spec-types.js';
+import type { DropPublish, DropPublishEc2, DropTest, RegionCheck } from './drop-spec-types.js';
 import { placeholdersIn, TAG_PLACEHOLDERS } from './placeholders.js';
 import type { YamlReader } from './yaml-reader.js';
 
-/** An AWS region name: us-east-1, eu-west-2, ap-southeast-2, us-gov-west-1. */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-
-export function readPublish(r: YamlReader, node: Node | null): DropPublish | undefined {
+export function readPublish(r: YamlReader, node: Node | null, regionProblem: RegionCheck): DropPublish | undefined {
   const f = r.map(node, 'publish', { optional: ['ec2'] });
   if (!f) return undefined;
   if (!f.has('ec2')) return {};
-  const ec2 = readEc2(r, f.get('ec2')!);
+  const ec2 = readEc2(r, f.get('ec2')!, regionProblem);
   return ec2 ? { ec2 } : undefined;
 }
 
-function readEc2(r: YamlReader, node: Node | null): DropPublishEc2 | undefined {
+function readEc2(r: YamlReader, node: Node | null, regionProblem: RegionCheck): DropPublishEc2 | undefined {
   const f = r.map(node, 'publish.ec2', { required: ['regions'], optional: ['public', 'tags', 'endpoint-url', 'profile'] });
   if (!f) return undefined;
+  const endpointUrl = f.has('endpoint-url') ? r.text(f.get('endpoint-url')!, 'publish.ec2.endpoint-url', { pattern: /^https?:\/\/\S+$/, expect: 'an http(s) URL' }) : undefined;
   const regions = r.textList(f.get('regions') ?? null, 'publish.ec2.regions');
   let regionsOk = regions !== undefined;
   for (const reg of regions ?? []) {
-    if (!REGION.test(reg.value)) {
-      r.problem(reg.node, `publish.ec2.regions: '${reg.value}' is not an AWS region name (us-east-1, eu-west-1)`);
+    // With endpoint-url the endpoint decides which region names it serves.
+    const problem = regionProblem(reg.value, { endpointUrl: f.has('endpoint-url') ? (endpointUrl ?? 'given') : undefined });
+    if (problem) {
+      r.problem(reg.node, `publish.ec2.regions: ${problem}`);
       regionsOk = false;
     }
   }
@@ -42,7 +42,6 @@ function readEc2(r: YamlReader, node: Node | null): DropPublishEc2 | undefined {
       }
     }
   }
-  const endpointUrl = f.has('endpoint-url') ? r.text(f.get('endpoint-url')!, 'publish.ec2.endpoint-url', { pattern: /^https?:\/\/\S+$/, expect: 'an http(s) URL' }) : undefined;
   const profile = f.has('profile') ? r.text(f.get('profile')!, 'publish.ec2.profile') : undefined;
   if (!regionsOk || isPublic === undefined || !tagsOk || (f.has('endpoint-url') && !endpointUrl) || (f.has('profile') && !profile)) return undefined;
   return {

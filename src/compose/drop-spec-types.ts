@@ -76,3 +76,9 @@ export interface DropSpec {
   /** `boot`: every output is boot-tested before it is checksummed or published (the default). */
   test: DropTest;
 }
+
+/**
+ * What is wrong with a region name of publish.ec2 (undefined: nothing). Compose knows no regions:
+ * kiln passes the AWS provider's check, which asks the AWS SDK's partition data.
+ */
+export type RegionCheck = (region: string, options: { endpointUrl?: string }) => string | undefined;

@@ -14,7 +14,7 @@ import { DROP_ARCHES } from './arches.js';
 import { readArchSubset, readImages } from './drop-spec-images.js';
 import { readPublish, readTest } from './drop-spec-publish.js';
 import { checkImageSources } from './drop-spec-sources.js';
-import type { DropRelease, DropSpec } from './drop-spec-types.js';
+import type { DropRelease, DropSpec, RegionCheck } from './drop-spec-types.js';
 import { NAME_PART } from './image-names.js';
 import { placeholdersIn, TREE_PLACEHOLDERS } from './placeholders.js';
 import { RELEASE_TYPES, RELEASE_VERSION_RE } from './productmd-rules.js';
@@ -23,11 +23,13 @@ import { YamlReader, type Problem } from './yaml-reader.js';
 export interface ParseDropSpecOptions {
   /** Where the guest templates are (tests); default: kiln's guest-templates/. */
   templatesDir?: string;
+  /** Checks publish.ec2.regions (kiln passes the AWS provider's regionProblem; compose knows no regions). */
+  regionProblem: RegionCheck;
 }
 
 const TOP_KEYS = { required: ['release', 'variant', 'arches', 'tree', 'images'], optional: ['publish', 'test'] } as const;
 
-export async function loadDropSpec(path: string, options: ParseDropSpecOptions = {}): Promise<DropSpec> {
+export async function loadDropSpec(path: string, options: ParseDropSpecOptions): Promise<DropSpec> {
   const file = resolve(path);
   let text: string;
   try {
@@ -45,7 +47,7 @@ export async function loadDropSpec(path: string, options: ParseDropSpecOptions =
 }
 
 /** Parses and checks a drop spec; `file` names it in errors and anchors its relative paths. */
-export async function parseDropSpec(text: string, file: string, options: ParseDropSpecOptions = {}): Promise<DropSpec> {
+export async function parseDropSpec(text: string, file: string, options: ParseDropSpecOptions): Promise<DropSpec> {
   const path = resolve(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
@@ -73,7 +75,7 @@ async function readSpec(r: YamlReader, root: Node | null, file: string, options:
   const { images, complete, sources } = f.has('images')
     ? readImages(r, f.get('images')!, { dir: dirname(file), arches: arches ?? [...DROP_ARCHES], releaseShort: release?.short ?? '', variant: variant ?? '' })
     : { images: [], complete: false, sources: [] };
-  const publish = f.has('publish') ? readPublish(r, f.get('publish')!) : {};
+  const publish = f.has('publish') ? readPublish(r, f.get('publish')!, options.regionProblem) : {};
   const test = f.has('test') ? readTest(r, f.get('test')!) : 'boot';
   if (publish?.ec2 && complete && !images.some((i) => i.targets.includes('ec2'))) {
     r.problem(f.get('publish')!, 'publish.ec2 is set but no image has the ec2 target');

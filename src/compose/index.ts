@@ -4,7 +4,7 @@
  * pipeline; the drop runner in src/pipeline/ calls these.
  */
 export { loadDropSpec, parseDropSpec, type ParseDropSpecOptions } from './drop-spec.js';
-export type { DropSpec, DropImage, DropImageSource, DropRelease, DropPublish, DropPublishEc2, DropTest } from './drop-spec-types.js';
+export type { DropSpec, DropImage, DropImageSource, DropRelease, DropPublish, DropPublishEc2, DropTest, RegionCheck } from './drop-spec-types.js';
 export { DROP_ARCHES, composeArch, dropArch, treeFor, treePlaceholders, type ComposeArch } from './arches.js';
 export { TAG_PLACEHOLDERS, TREE_PLACEHOLDERS, expandPlaceholders, placeholdersIn, type TagPlaceholder } from './placeholders.js';
 export { expandTags, tagPlaceholderValues } from './publish-tags.js';

@@ -64,7 +64,9 @@ export const BUILD_ERRORS = {
   BOOT_CLOUD_INIT_FAILED: user("cloud-init did not do its work; its logs are in the report directory."),
   BOOT_CHECK_FAILED: user('A check on the running guest failed; the report lists each check with its detail.'),
   BOOT_TIMEOUT: external('The guest did not finish its checks within --timeout; on a slow (TCG) host give more time.'),
-  TEST_FAILED: user('The report directory has each image checks, console log and the guest cloud-init logs.'),
+  TEST_FAILED: user("The report directory has each image's checks, its console log and the guest's cloud-init logs."),
+  BOOT_FACTS_FAILED: external('Is the image readable (qemu-img info), and are sfdisk, mtools and sbsigntool installed (kiln doctor)?'),
+  FIRMWARE_MISSING: user("Install Debian's ovmf package (scripts/setup-host.sh does): its descriptors in /usr/share/qemu/firmware are what libvirt picks UEFI firmware from."),
   TEST_IMAGE_FORMAT: user('kiln test boots qcow2, raw, raw.xz, raw.tar.xz and appliance bundles (or a compose directory).'),
   IMDS_FAILED: external("kiln's emulated EC2 metadata service failed; the cause is above."),
   // images

@@ -16,4 +16,4 @@ export const usage = (hint: string): ErrorSpec => ({ fault: 'user', usage: true,
 export const external = (hint: string): ErrorSpec => ({ fault: 'external', hint });
 export const kiln = (hint: string): ErrorSpec => ({ fault: 'kiln', hint });
 
-export const BUG = 'This is a bug in kiln; please report it with the log directory named above.';
+export const BUG = 'This is a bug in kiln; please report it with the command, its output and, for a build, its log directory.';

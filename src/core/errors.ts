@@ -5,11 +5,9 @@
  * (see src/cli/print-error.ts); library code throws.
  */
 import { errorSpec, type ErrorCode } from './error-catalogue.js';
-
-export type { ErrorCode } from './error-catalogue.js';
-
 import type { Fault } from './error-spec.js';
 
+export type { ErrorCode } from './error-catalogue.js';
 export type { Fault } from './error-spec.js';
 
 export interface SourceLocation {

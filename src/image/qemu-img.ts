@@ -82,7 +82,7 @@ export interface ConvertOptions {
   timeoutMs?: number;
 }
 
-/** The qemu-img argv for a conversion (exported for tests and the benchmark). */
+/** The qemu-img argv for a conversion. */
 export function convertArgs(o: ConvertOptions): string[] {
   const args = ['convert', '-f', o.srcFormat, '-O', o.dstFormat];
   if (o.compress) {

@@ -1,10 +1,11 @@
 /**
  * The install disk: created empty before the install, captured after the guest powered off — its
- * sizes read with qemu-img, the package manifest parsed from kiln's report channel, and the disk
- * moved (renamed, not copied) into the store with its build record, JSON manifest and ICICLE.
+ * sizes read with qemu-img, which firmwares it boots read from the disk itself, the package
+ * manifest parsed from kiln's report channel, and the disk moved (renamed, not copied) into the
+ * store with its build record, JSON manifest and ICICLE.
  */
 import { run } from '../core/run.js';
-import { KilnError } from '../core/errors.js';
+import { isKilnError, KilnError, toKilnError } from '../core/errors.js';
 import { KILN_VERSION } from '../core/version.js';
 import type { ImageSpec } from '../template/image-spec.js';
 import type { Store, BaseImage } from '../store/store.js';
@@ -12,6 +13,8 @@ import type { BuildRecord, InputHash } from '../store/record.js';
 import type { Arch } from '../core/arch.js';
 import type { InstallerDriver } from '../installers/index.js';
 import type { Timings } from '../core/phase.js';
+import { warn, type Emit } from '../core/events.js';
+import { describeFirmware, inspectBootFirmware } from '../image/boot-firmware.js';
 
 export async function createInstallDisk(path: string, sizeBytes: number, signal?: AbortSignal): Promise<void> {
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', path, String(sizeBytes)], { timeoutMs: 60_000, signal });
@@ -44,6 +47,9 @@ export interface CaptureInput {
   tree: string;
   family?: string;
   release?: string;
+  /** The firmware the installer booted under. */
+  firmware: 'bios' | 'uefi';
+  emit: Emit;
 }
 
 export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
@@ -53,6 +59,18 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     throw new KilnError('CAPTURE_FAILED', 'the installed disk is damaged (qemu-img check failed)', { cause: error, fault: 'external' });
   });
   const info = await imageInfo(c.disk);
+  // A disk kiln cannot read this way is still a good install: its record then says nothing of firmware.
+  const boot = await inspectBootFirmware({ image: c.disk, format: 'qcow2', virtualSize: info['virtual-size'], arch: c.arch, tmpDir: c.store.tmpDir }).catch((error: unknown) => {
+    if (isKilnError(error) && error.code === 'BOOT_FACTS_FAILED') {
+      warn(c.emit, `which firmwares boot the disk is not recorded: ${error.message} (${toKilnError(error.cause).message})`, 'BOOT_FACTS_FAILED');
+      return undefined;
+    }
+    throw error;
+  });
+  if (boot) {
+    c.emit({ type: 'message', level: 'info', text: `the disk boots under ${describeFirmware(boot)}: ${boot.evidence.join('; ')}` });
+    if (boot.firmware.length === 0) warn(c.emit, `the installed disk has no boot loader any firmware would start (${boot.evidence.join('; ')})`, 'NO_BOOT_LOADER');
+  }
   const packages = c.driver.packages(c.reportLines) ?? [];
   const record: BuildRecord = {
     id: c.id,
@@ -66,7 +84,8 @@ export async function captureDisk(c: CaptureInput): Promise<BaseImage> {
     accelerator: c.accel,
     timings: [...c.timings, { phase: 'capture', ms: Math.round(performance.now() - start) }],
     packages,
-    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release },
+    installer: { driver: c.driver.name, tree: c.tree, family: c.family, release: c.release, firmware: c.firmware },
+    ...(boot ? { boot } : {}),
     logDir: c.logDir,
   };
   return c.store.commit({

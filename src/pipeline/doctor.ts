@@ -7,7 +7,7 @@ import { openHypervisor } from '../../hypervisor/index.js';
 import { runUnchecked } from '../core/run.js';
 import { findOnPath, HOST_TOOLS, versionArgs, type HostTool } from '../core/tools.js';
 import { hypervisorRunner } from './accel.js';
-import { probeAccelerator } from '../../hypervisor/index.js';
+import { findUefiFirmware, probeAccelerator } from '../../hypervisor/index.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -58,6 +58,16 @@ export async function runChecks(options: { connect?: string; storeDir: string })
     checks.push({ name: 'tcg', status: probe.tcg.ok ? 'ok' : 'fail', detail: probe.tcg.detail, hint: probe.tcg.ok ? undefined : SETUP });
     checks.push({ name: 'accelerator', status: 'ok', detail: probe.reason });
   }
+
+  // UEFI guests: what libvirt's firmware auto-selection can pick.
+  const uefi = await findUefiFirmware();
+  const ovmfHint = `${SETUP} (ovmf: only UEFI installs and boot tests need it)`;
+  checks.push(uefi.uefi
+    ? { name: 'uefi firmware', status: 'ok', detail: `${uefi.uefi.executable} (${uefi.uefi.file})` }
+    : { name: 'uefi firmware', status: 'warn', detail: 'no OVMF descriptor for x86_64 on i440FX', hint: ovmfHint });
+  checks.push(uefi.secureBoot
+    ? { name: 'uefi secure boot', status: 'ok', detail: `${uefi.secureBoot.executable}, keys enrolled (${uefi.secureBoot.file})` }
+    : { name: 'uefi secure boot', status: 'warn', detail: "no OVMF descriptor with Secure Boot and enrolled keys for x86_64 on Q35", hint: ovmfHint });
 
   try {
     const hv = await openHypervisor({ uri: options.connect });

@@ -2,7 +2,9 @@
  * Follows a file another process appends to (QEMU's serial and virtio-serial logs) and hands out
  * whole lines. Lines are split here, once, before they become events. Reading is by offset, so a
  * file that does not exist yet is simply empty; `drain()` reads what is left and flushes the last
- * partial line (used when the guest has stopped, before deciding how it ended).
+ * partial line (used when the guest has stopped, before deciding how it ended). A prompt (getty's
+ * `login: `) ends with no newline and waits: a partial line that matches `prompt` is handed out
+ * as it is, since nothing more of it will come.
  */
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
@@ -19,6 +21,7 @@ export class FileTail {
   constructor(
     readonly path: string,
     private readonly onLine: (line: string) => void,
+    private readonly prompt?: RegExp,
   ) {}
 
   /** Starts reading every `intervalMs`. */
@@ -70,5 +73,10 @@ export class FileTail {
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) this.onLine(line.replace(/\r$/, ''));
+    if (this.prompt && this.partial !== '' && this.prompt.test(this.partial)) {
+      const prompt = this.partial.replace(/\r$/, '');
+      this.partial = '';
+      this.onLine(prompt);
+    }
   }
 }

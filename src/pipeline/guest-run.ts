@@ -30,6 +30,9 @@ export const FAILURE_CODES: Record<FailureReason, ErrorCode> = {
   'check-failed': 'BOOT_CHECK_FAILED',
 };
 
+/** getty's prompt on the serial console (`localhost login: `), which no newline follows. */
+const LOGIN_PROMPT = /\slogin: ?$/;
+
 export interface GuestRunInput {
   hypervisor: Hypervisor;
   spec: DomainSpec;
@@ -81,7 +84,8 @@ export class GuestRun {
   async start(): Promise<void> {
     const { input } = this;
     const streams: [Stream, string | undefined][] = [['log', input.logs.installer], ['console', input.logs.console], ['report', input.logs.report]];
-    for (const [stream, path] of streams) if (path) this.tails.push(new FileTail(path, this.onLine(stream)));
+    // getty's login prompt has no newline after it: the console hands it out as it stands.
+    for (const [stream, path] of streams) if (path) this.tails.push(new FileTail(path, this.onLine(stream), stream === 'console' ? LOGIN_PROMPT : undefined));
     this.apply(this.machine.boot(this.now()));
     try {
       this.domain = input.startDomain ? await input.startDomain() : await input.hypervisor.createTransient(input.spec);

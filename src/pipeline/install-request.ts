@@ -33,6 +33,8 @@ export interface InstallRequest {
   stallTimeoutS?: number;
   timeoutS?: number;
   keepFailed?: boolean;
+  /** The firmware the installer boots under; absent: what the template asks, else bios. */
+  firmware?: 'bios' | 'uefi';
 }
 
 export interface ResolvedInstall {
@@ -40,6 +42,7 @@ export interface ResolvedInstall {
   driver: InstallerDriver;
   arch: Arch;
   tree: string;
+  firmware: 'bios' | 'uefi';
   diskSizeBytes: number;
   memoryMiB: number;
   vcpus: number;
@@ -66,11 +69,17 @@ export async function resolveInstall(request: InstallRequest, o: { cwd: string; 
   if (!spec.tree) throw usageError('no install tree: give --tree URL|DIR', 'The tree holds .treeinfo and images/pxeboot/{vmlinuz,initrd.img}.');
   if (request.name) spec.name = request.name;
   if (request.version) spec.version = request.version;
+  const arch = spec.arch ?? INSTALL_DEFAULTS.arch;
+  const firmware = request.firmware ?? spec.firmware ?? 'bios';
+  if (firmware !== 'bios' && arch !== 'x86_64') {
+    throw usageError(`--firmware ${firmware}: ${arch} installs boot with BIOS only`, 'kiln starts 32-bit guests with SeaBIOS; leave --firmware out, or give bios.');
+  }
   return {
     spec,
     driver,
-    arch: spec.arch ?? INSTALL_DEFAULTS.arch,
+    arch,
     tree: spec.tree,
+    firmware,
     diskSizeBytes: spec.diskSizeBytes ?? parseSize(INSTALL_DEFAULTS.diskSize),
     memoryMiB: request.memoryMiB ?? INSTALL_DEFAULTS.memoryMiB,
     vcpus: request.vcpus ?? INSTALL_DEFAULTS.vcpus,

@@ -5,7 +5,7 @@
  * job's cleanup stack (in a scope of its own): a failure or an interrupt leaves no domain, no
  * temporary file and no store entry (the logs stay).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { buildDomainXml, type DomainSpec } from '../../hypervisor/index.js';
@@ -19,6 +19,8 @@ import { parseTreeLocation, type GuestUrls } from '../installers/index.js';
 import { buildInputs, storeKey } from './build-key.js';
 import { buildLog } from './build-log.js';
 import { captureDisk, createInstallDisk } from './capture.js';
+import { BOOT_FACT_TOOLS } from '../image/boot-firmware.js';
+import { firmwareSpec, requireFirmware } from '../testing/guest-firmware.js';
 import { GuestUrlMap, isLoopbackUrl } from './guest-urls.js';
 import { startGuestServer, type Route } from './guest-server.js';
 import { installGuest } from './install-guest.js';
@@ -47,7 +49,8 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   const { ctx } = res;
   const { driver, spec } = r;
   const timings: Timings = [];
-  await requireTools(['qemu-img', r.arch === 'i686' ? 'qemu-system-i386' : 'qemu-system-x86_64'], `an ${r.arch} install`);
+  await requireTools(['qemu-img', r.arch === 'i686' ? 'qemu-system-i386' : 'qemu-system-x86_64', ...BOOT_FACT_TOOLS], `an ${r.arch} install`);
+  await requireFirmware(r.firmware, r.arch, `an install under ${r.firmware === 'uefi' ? 'UEFI' : 'BIOS'}`);
   const store = await res.store();
   const answer = driver.answerFile(spec);
   // resolveInstall already reported the spec's own warnings.
@@ -56,7 +59,7 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
   const tree = parseTreeLocation(r.tree, ctx.cwd);
   const media = await phase('media', ctx.emit, () => driver.media({ tree, arch: r.arch, cacheDir: mediaCacheDir(ctx.env), emit: ctx.emit, signal: ctx.signal }), { timings });
   const payload = answer.payload ? await payloadIdentity(answer.payload.url, answer.payload.checksum, ctx.emit, ctx.signal) : undefined;
-  const inputs = buildInputs({ kickstartText: answer.keyText, media, payload, arch: r.arch, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
+  const inputs = buildInputs({ kickstartText: answer.keyText, media, payload, arch: r.arch, firmware: r.firmware, diskSizeBytes: r.diskSizeBytes, driver: driver.name });
   const id = storeKey(inputs);
   const hit = await store.find(id);
   if (hit) {
@@ -96,6 +99,10 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
       const disk = join(work, 'disk.qcow2');
       await createInstallDisk(disk, r.diskSizeBytes, ctx.signal);
 
+      // UEFI: the guest's own variable store, made by libvirt from the firmware's template.
+      const nvram = join(work, 'nvram.fd');
+      if (r.firmware !== 'bios') cleanup.push(`UEFI variable store ${nvram}`, () => rm(nvram, { force: true }));
+
       const accel = await res.accelerator();
       const logs = { console: join(logDir, 'console.log'), installer: join(logDir, 'installer.log'), report: join(logDir, 'report.log') };
       const domain: DomainSpec = {
@@ -104,6 +111,7 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
         arch: r.arch,
         memoryMiB: r.memoryMiB,
         vcpus: r.vcpus,
+        firmware: firmwareSpec(r.firmware, nvram),
         boot: { kernel: media.kernel.path, initrd, cmdline: plan.cmdline({ repoUrl, extra: spec.kernelParams }) },
         disks: [{ path: disk, format: 'qcow2', discard: 'unmap', cache: 'unsafe' }],
         network: { model: 'virtio' },
@@ -140,7 +148,7 @@ export async function buildBaseImage(r: ResolvedInstall, res: JobResources, hook
           () =>
             captureDisk({
               store, id, disk, spec, driver, arch: r.arch, inputs, accel: accel.accel, timings, reportLines: guest.reportLines, logDir,
-              tree: tree.location, family: media.family, release: media.release,
+              tree: tree.location, family: media.family, release: media.release, firmware: r.firmware, emit,
             }),
           { timings },
         );

@@ -9,6 +9,7 @@ import { readDropRecord } from './drop/record.js';
 import { basename, dirname, join, resolve } from 'node:path';
 import { usageError } from '../core/errors.js';
 import type { Arch } from '../core/arch.js';
+import type { Firmware } from '../image/boot-firmware.js';
 import type { TargetsRecord } from '../targets/types.js';
 import { bootTest, type ImageHints, type MetadataWay } from '../testing/boot-test.js';
 import { junitXml, type ImageReport, type TestReport } from '../testing/report.js';
@@ -20,11 +21,13 @@ export interface TestRequest {
   as?: MetadataWay;
   arch?: Arch;
   user?: string;
+  /** Boot each image under each of these, one after another; default: one boot, the firmware its disk boots (BIOS first). */
+  firmware?: Firmware[];
   growBytes?: number;
   timeoutS?: number;
   memoryMiB?: number;
   vcpus?: number;
-  /** Reports go to <reportDir>/<image file>[-ec2]/. */
+  /** Reports go to <reportDir>/<image file>[-ec2][-<firmware>]/ (the firmware when one was asked for, other than bios). */
   reportDir: string;
   keepOnFailure?: boolean;
   /** Also write JUnit XML here. */
@@ -69,7 +72,7 @@ export async function testStep(request: TestRequest, targets: TargetsRecord | un
   const reportDir = resolve(ctx.cwd, request.reportDir);
   await mkdir(reportDir, { recursive: true });
   const reports: ImageReport[] = [];
-  for (const { path: image, hints } of images) {
+  for (const { path: image, hints } of images) for (const firmware of request.firmware ?? [undefined]) {
     const as = request.as ?? (hints?.target === 'ec2' ? 'ec2' : undefined);
     const report = await bootTest({
       image,
@@ -77,11 +80,12 @@ export async function testStep(request: TestRequest, targets: TargetsRecord | un
       as,
       arch: request.arch,
       user: request.user,
+      firmware,
       growBytes: request.growBytes,
       timeoutS: request.timeoutS ?? TEST_DEFAULTS.timeoutS,
       memoryMiB: request.memoryMiB ?? TEST_DEFAULTS.memoryMiB,
       vcpus: request.vcpus ?? TEST_DEFAULTS.vcpus,
-      reportDir: join(reportDir, `${basename(image)}${as === 'ec2' ? '-ec2' : ''}`),
+      reportDir: join(reportDir, `${basename(image)}${as === 'ec2' ? '-ec2' : ''}${firmware && firmware !== 'bios' ? `-${firmware}` : ''}`),
       keepOnFailure: request.keepOnFailure ?? false,
       hypervisor: res.hypervisor,
       domainType: async () => (await res.accelerator()).domainType,
@@ -90,7 +94,7 @@ export async function testStep(request: TestRequest, targets: TargetsRecord | un
       cleanup: res.cleanup,
     });
     reports.push(report);
-    ctx.emit({ type: 'message', level: report.passed ? 'info' : 'warn', code: report.passed ? undefined : 'TEST_FAILED', text: `boot test of ${basename(image)}: ${report.passed ? 'passed' : 'FAILED'}` });
+    ctx.emit({ type: 'message', level: report.passed ? 'info' : 'warn', code: report.passed ? undefined : 'TEST_FAILED', text: `boot test of ${basename(image)} (${report.firmware}): ${report.passed ? 'passed' : 'FAILED'}` });
   }
   const result: TestReport = { passed: reports.every((r) => r.passed), images: reports };
   await writeFile(join(reportDir, 'report.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,5 @@
 /** The build record kept beside every base image (record.json). */
+import type { BootFacts } from '../image/boot-firmware.js';
 
 import type { Arch } from '../core/arch.js';
 
@@ -38,7 +39,13 @@ export interface BuildRecord {
   /** Milliseconds per phase, in order. */
   timings: { phase: string; ms: number }[];
   packages: PackageEntry[];
-  installer: { driver: string; tree: string; family?: string; release?: string };
+  installer: { driver: string; tree: string; family?: string; release?: string; firmware?: 'bios' | 'uefi' };
+  /**
+   * Which firmwares the captured disk boots under, read from the disk (partition table, BIOS boot
+   * code, the EFI system partition's loader and its signature): src/image/boot-firmware.ts.
+   * Absent in records made before kiln read it.
+   */
+  boot?: BootFacts;
   /** Where the build's logs are (console, installer log, domain XML, kickstart used). */
   logDir: string;
 }

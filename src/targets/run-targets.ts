@@ -236,6 +236,8 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
       createdAt: new Date().toISOString(),
       disk,
       ...(out.ec2 ? { ec2: out.ec2 } : {}),
+      ...(base.record.boot ? { firmware: base.record.boot.firmware } : {}),
+      ...(out.properties ? { properties: out.properties } : {}),
       ...(image.report?.cloudUser ? { cloudUser: image.report.cloudUser } : {}),
     };
   };

@@ -3,6 +3,7 @@
  * is a `Target` in the registry (registry.ts), built by the same runner (run-targets.ts).
  */
 import type { Emit } from '../core/events.js';
+import type { Firmware } from '../image/boot-firmware.js';
 import type { HostTool } from '../core/tools.js';
 import type { Arch } from '../core/arch.js';
 import type { BaseImage } from '../store/store.js';
@@ -47,6 +48,13 @@ export interface TargetOutput {
   base: BaseRef;
   createdAt: string;
   ec2?: Ec2Facts;
+  /**
+   * The firmwares the output's disk boots under, read from the base image's disk at capture
+   * (absent for bases captured before kiln read it).
+   */
+  firmware?: Firmware[];
+  /** Image properties a cloud needs to boot it: OpenStack's hw_firmware_type=uefi for a UEFI-only disk. */
+  properties?: Record<string, string>;
   /** Outputs with the same value hold the same disk (same base, same cloud prep): booting one tests all. */
   disk?: string;
   /** The image's default cloud user, as cloud prep found it (who a boot test logs in as). */
@@ -107,6 +115,7 @@ export interface BuiltOutput {
   size: number;
   format: string;
   ec2?: Ec2Facts;
+  properties?: Record<string, string>;
 }
 
 export interface Target<O extends object = object> {

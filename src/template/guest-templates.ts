@@ -12,6 +12,20 @@ import { renderTemplate, TemplateError, type TemplateVars } from './template-eng
 
 export const GUEST_TEMPLATES_DIR = join(PROJECT_ROOT, 'guest-templates');
 
+/**
+ * How the disk boots: `bios` (msdos label, GRUB for BIOS), `hybrid` (GPT with a BIOS boot
+ * partition and an EFI system partition, GRUB for both: Fedora's cloud images since 35), `uefi`
+ * (GPT with an EFI system partition only).
+ */
+export type BootLayout = 'bios' | 'hybrid' | 'uefi';
+export const BOOT_LAYOUTS: readonly BootLayout[] = ['bios', 'hybrid', 'uefi'];
+
+/**
+ * The firmware an install of each layout boots under, as the distribution builds it: Fedora's
+ * hybrid cloud images are installed under UEFI, and their kickstart adds GRUB for BIOS after.
+ */
+export const LAYOUT_FIRMWARE: Record<BootLayout, 'bios' | 'uefi'> = { bios: 'bios', hybrid: 'uefi', uefi: 'uefi' };
+
 export interface GuestTemplateInfo {
   name: string;
   file: string;
@@ -19,6 +33,12 @@ export interface GuestTemplateInfo {
   family: 'fedora' | 'rhel' | 'centos' | 'debian';
   /** The releases the template claims, first and last (major numbers). */
   releases: [number, number];
+  /**
+   * Templates with a `boot_layout` variable: per arch, from which release on which layout is the
+   * default (the row with the highest `from` not above the release). An arch without rows, or
+   * whose rows are all `bios`, boots BIOS only.
+   */
+  boot?: Partial<Record<'x86_64' | 'i686', { from: number; layout: BootLayout }[]>>;
   description: string;
   defaults: TemplateVars;
   codenames?: Record<string, string>;
@@ -47,6 +67,8 @@ export interface RenderedTemplate {
   text: string;
   /** Every variable the template saw (defaults, built-ins and the caller's). */
   vars: TemplateVars;
+  /** The firmware the install should boot under, for templates with a boot layout. */
+  firmware?: 'bios' | 'uefi';
   warnings: string[];
 }
 
@@ -74,6 +96,7 @@ export async function renderGuestTemplate(name: string, options: RenderTemplateO
     }
   }
   const arch = options.arch ?? 'x86_64';
+  const layout = info.boot ? bootLayout(info, major, arch, options.variables?.boot_layout, warnings) : undefined;
   const vars: TemplateVars = {
     ...info.defaults,
     ...options.variables,
@@ -85,13 +108,14 @@ export async function renderGuestTemplate(name: string, options: RenderTemplateO
     basearch: arch === 'i686' ? 'i386' : arch,
     debian_arch: arch === 'i686' ? 'i386' : 'amd64',
     codename: info.codenames?.[String(major)] ?? '',
+    ...(layout ? { boot_layout: layout } : {}),
   };
   if (info.kind === 'preseed' && !vars.codename) {
     throw new KilnError('TEMPLATE_RELEASE', `guest template ${name} has no codename for release ${major}`, { usage: true, fault: 'user' });
   }
   const source = await readFile(join(dir, info.file), 'utf8');
   try {
-    return { info, text: renderTemplate(source, vars), vars, warnings };
+    return { info, text: renderTemplate(source, vars), vars, firmware: layout ? LAYOUT_FIRMWARE[layout] : undefined, warnings };
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     throw new KilnError('TEMPLATE_INVALID', `guest-templates/${info.file}:${error.line}: ${error.message}`, {
@@ -102,3 +126,26 @@ export async function renderGuestTemplate(name: string, options: RenderTemplateO
   }
 }
 
+
+/**
+ * The boot layout: the one asked for (checked against what the arch can boot), else the release's.
+ * `hybrid` means "every firmware the arch boots", so on a BIOS-only arch it is `bios`, with a
+ * warning: one drop spec line then makes x86_64 hybrid and i686 BIOS, as Fedora's composes do.
+ */
+function bootLayout(info: GuestTemplateInfo, major: number, arch: 'x86_64' | 'i686', asked: string | undefined, warnings: string[]): BootLayout {
+  const rows = [...(info.boot?.[arch] ?? [])].sort((a, b) => a.from - b.from);
+  const byRelease = [...rows].reverse().find((r) => r.from <= major)?.layout ?? 'bios';
+  if (asked === undefined || asked === '') return byRelease;
+  if (!BOOT_LAYOUTS.includes(asked as BootLayout)) {
+    throw usageError(`guest template ${info.name}: boot_layout '${asked}' is not one of ${BOOT_LAYOUTS.join(', ')}`, 'Leave it empty for the release\'s own layout (see guest-templates/README.md).');
+  }
+  const biosOnly = !rows.some((r) => r.layout !== 'bios');
+  if (asked === 'hybrid' && biosOnly) {
+    warnings.push(`guest template ${info.name}: boot_layout hybrid is bios for ${arch} (${arch} images boot with BIOS only)`);
+    return 'bios';
+  }
+  if (asked !== 'bios' && biosOnly) {
+    throw usageError(`guest template ${info.name}: boot_layout '${asked}' is not for ${arch}: ${arch} images boot with BIOS only`, 'kiln installs and boots 32-bit guests with SeaBIOS.');
+  }
+  return asked as BootLayout;
+}

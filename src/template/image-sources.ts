@@ -131,6 +131,7 @@ export async function fromTdl(ctx: SourceContext, path: string, text: string): P
       arch,
       tree,
       diskSizeBytes: ctx.diskSizeBytes ?? tdl.diskSizeBytes,
+      firmware: rendered.firmware,
       // The user's kickstart wins: with its own rootpw, the spec imposes no password.
       rootPassword: merged.ownRootpw ? undefined : tdl.os.rootpw,
       kernelParams: tdl.os.kernelparam?.split(/\s+/).filter(Boolean) ?? [],
@@ -167,6 +168,7 @@ export async function fromTemplate(ctx: SourceContext, name: string): Promise<So
       arch: ctx.arch,
       tree: input.tree ?? (rendered.vars.tree_url || undefined),
       diskSizeBytes: ctx.diskSizeBytes,
+      firmware: rendered.firmware,
       rootPassword: merged.ownRootpw ? undefined : rendered.vars.root_password || undefined,
       kernelParams: [],
       source: { kind: 'template', path: `guest-templates/${rendered.info.file}` },

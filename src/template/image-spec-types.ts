@@ -17,6 +17,8 @@ export interface ImageSpec {
   arch?: Arch;
   tree?: string;
   diskSizeBytes?: number;
+  /** The firmware the install boots under, as the guest template asks for its release (absent: BIOS). */
+  firmware?: 'bios' | 'uefi';
   rootPassword?: string;
   kernelParams: string[];
   /** Flattened (no %include left) and valid for `syntax`. */

@@ -1,13 +1,13 @@
 /**
- * The domain a boot test starts: the overlay as the first disk (BIOS boots it: firmware →
- * boot loader → kernel, no kernel given), the NoCloud seed as a read-only second disk when the
+ * The domain a boot test starts: the overlay as the first disk (the firmware — SeaBIOS, or OVMF
+ * with or without Secure Boot — boots it: firmware → boot loader → kernel, no kernel given), the NoCloud seed as a read-only second disk when the
  * test uses one, user-mode networking with SSH forwarded from host loopback and, for the EC2 way,
  * a guest network of 169.254.169.0/24 whose 169.254.169.254:80 goes to kiln's metadata service
  * and SMBIOS fields that make cloud-init's ds-identify see AWS (system UUID and serial equal,
  * starting with "ec2").
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { DomainSpec } from '../../hypervisor/index.js';
+import type { DomainSpec, FirmwareSpec } from '../../hypervisor/index.js';
 import type { Arch } from '../core/arch.js';
 
 export const EC2_SUBNET = '169.254.169.0/24';
@@ -39,6 +39,8 @@ export interface BootDomainInput {
   mac: string;
   console: string;
   ec2?: { uuid: string; imdsPort: number; instanceType: string };
+  /** Default: BIOS. */
+  firmware?: FirmwareSpec;
 }
 
 export function bootDomain(i: BootDomainInput): DomainSpec {
@@ -52,6 +54,7 @@ export function bootDomain(i: BootDomainInput): DomainSpec {
     arch: i.arch,
     memoryMiB: i.memoryMiB,
     vcpus: i.vcpus,
+    firmware: i.firmware,
     boot: { device: 'hd' },
     disks,
     network: {

@@ -13,8 +13,10 @@ import { randomBytes } from 'node:crypto';
 import { buildDomainXml, type Hypervisor } from '../../hypervisor/index.js';
 import type { CleanupStack } from '../core/cleanup.js';
 import { isKilnError, toKilnError, usageError } from '../core/errors.js';
-import type { Emit } from '../core/events.js';
+import { warn, type Emit } from '../core/events.js';
 import { requireTools } from '../core/tools.js';
+import { BOOT_FACT_TOOLS, describeFirmware, inspectBootFirmware, type Firmware } from '../image/boot-firmware.js';
+import { firmwareSpec, requireFirmware } from './guest-firmware.js';
 import { GuestRun } from '../pipeline/guest-run.js';
 import type { Arch } from '../core/arch.js';
 import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
@@ -47,6 +49,8 @@ export interface BootTestInput {
   as?: MetadataWay;
   arch?: Arch;
   user?: string;
+  /** The firmware to boot under; default: BIOS when the disk boots BIOS, else UEFI when it boots UEFI. */
+  firmware?: Firmware;
   growBytes?: number;
   timeoutS: number;
   memoryMiB: number;
@@ -74,9 +78,10 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
   if (!user) {
     throw usageError(`${i.image}: whom to log in as is unknown (no kiln record beside the image names its cloud user)`, "Give --user NAME: the image's default cloud user (fedora, cloud-user, debian, …).");
   }
-  await requireTools(['qemu-img', 'ssh-keygen', 'ssh', ...(as === 'nocloud' ? (['genisoimage'] as const) : []), ...(kind === 'raw.xz' || kind === 'raw.tar.xz' || kind === 'appliance' ? (['xz', 'tar'] as const) : [])], 'a boot test');
+  await requireTools(['qemu-img', 'ssh-keygen', 'ssh', ...BOOT_FACT_TOOLS, ...(as === 'nocloud' ? (['genisoimage'] as const) : []), ...(kind === 'raw.xz' || kind === 'raw.tar.xz' || kind === 'appliance' ? (['xz', 'tar'] as const) : [])], 'a boot test');
   await mkdir(i.reportDir, { recursive: true });
-  const base: Omit<ImageReport, 'checks' | 'passed' | 'durationSeconds'> = { image: i.image, arch, as, firmware: 'bios', user, dir: i.reportDir };
+  if (i.firmware) await requireFirmware(i.firmware, arch, `a boot test under ${FIRMWARE_NAMES[i.firmware]}`);
+  const base: Omit<ImageReport, 'checks' | 'passed' | 'durationSeconds'> = { image: i.image, arch, as, firmware: i.firmware ?? 'bios', user, dir: i.reportDir };
 
 
   return i.cleanup.scope(`boot test of ${basename(i.image)}`, i.emit, async (cleanup) => {
@@ -104,6 +109,22 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       extraDisks = drives.filter((d) => d !== first).map((d) => ({ path: join(descriptor.dir, d.disk.file), format: d.disk.format as 'qcow2' | 'raw' }));
     }
     const disk = await prepareBootDisk({ image: system.image, kind: system.kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
+    // Which firmwares the disk boots, read from it: the default firmware, and a clear failure
+    // (instead of a firmware waiting for a boot loader) when it cannot boot the way asked.
+    // A disk kiln cannot read this way is booted anyway (the boot itself will tell).
+    const facts = await inspectBootFirmware({ image: disk.overlay, format: 'qcow2', virtualSize: disk.imageSize, arch, tmpDir: work, signal: i.signal }).catch((error: unknown) => {
+      if (!isKilnError(error) || error.code !== 'BOOT_FACTS_FAILED') throw error;
+      warn(i.emit, `${basename(i.image)}: which firmwares boot it is unknown: ${toKilnError(error.cause).message}`, 'BOOT_FACTS_FAILED');
+      return undefined;
+    });
+    const firmware: Firmware = i.firmware ?? (!facts || facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
+    base.firmware = firmware;
+    const bootCheck = `boot (${firmware})`;
+    if (facts && !facts.firmware.includes(firmware)) {
+      const detail = `the image does not boot under ${FIRMWARE_NAMES[firmware]} (what it boots under: ${describeFirmware(facts)}): ${facts.evidence.join('; ')}`;
+      return finish(i, base, started, [{ name: bootCheck, status: 'fail', detail }], { code: 'BOOT_NO_BOOTLOADER', message: detail, details: facts.evidence }, false, work);
+    }
+    await requireFirmware(firmware, arch, `a boot test under ${FIRMWARE_NAMES[firmware]}`);
     const key = await makeKeyPair(work, `kiln-test@${basename(i.image)}`, i.signal);
     const hostname = `kiln-test-${randomBytes(3).toString('hex')}`;
     const instanceId = `i-${randomBytes(9).toString('hex').slice(0, 17)}`;
@@ -128,7 +149,11 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     const sshPort = await freePort();
     const console = join(i.reportDir, 'console.log');
     await rm(console, { force: true });
-    const spec = bootDomain({ name: testName(), type: await i.domainType(), arch, memoryMiB: i.memoryMiB, vcpus: i.vcpus, overlay: disk.overlay, extraDisks, seed, sshPort, mac, console, ec2 });
+    const spec = bootDomain({
+      name: testName(), type: await i.domainType(), arch, memoryMiB: i.memoryMiB, vcpus: i.vcpus, overlay: disk.overlay, extraDisks, seed, sshPort, mac, console, ec2,
+      // UEFI: the guest's own variable store in the work directory, made by libvirt from OVMF's.
+      firmware: firmwareSpec(firmware, join(work, 'nvram.fd')),
+    });
     await writeFile(join(i.reportDir, 'domain.xml'), buildDomainXml(spec));
 
     const run = new GuestRun({
@@ -151,14 +176,14 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     try {
       await run.start();
       loginMs = await waitForLogin(run, target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: spec.type === 'kvm' ? 120 : 300, signal: i.signal });
-      checks.push({ name: 'boot (bios)', status: 'pass', detail: 'firmware → boot loader → kernel → userspace' });
+      checks.push({ name: bootCheck, status: 'pass', detail: 'firmware → boot loader → kernel → userspace' });
       checks.push({ name: `ssh login as ${user}`, status: 'pass', detail: `${(loginMs / 1000).toFixed(1)} s after start, key from ${as === 'ec2' ? 'the metadata service' : 'the NoCloud seed'}` });
       const factsRun = await sshExec(target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT });
       await writeFile(join(i.reportDir, 'guest-facts.txt'), factsRun.stdout + (factsRun.stderr ? `\n# stderr:\n${factsRun.stderr}` : ''));
-      const facts = parseFacts(factsRun.stdout);
-      if (facts.sshdReady !== undefined && run.kernelAt !== undefined) guestBootMs = run.kernelAt - run.startedAt + facts.sshdReady * 1000;
-      if (!facts.complete) checks.push({ name: 'guest facts', status: 'fail', detail: 'the fact script did not finish' });
-      checks.push(...judge(facts, { datasource: as === 'ec2' ? 'Ec2' : 'NoCloud', hostname, growBytes: i.growBytes ?? 0, rootLocked: as === 'ec2' }));
+      const guest = parseFacts(factsRun.stdout);
+      if (guest.sshdReady !== undefined && run.kernelAt !== undefined) guestBootMs = run.kernelAt - run.startedAt + guest.sshdReady * 1000;
+      if (!guest.complete) checks.push({ name: 'guest facts', status: 'fail', detail: 'the fact script did not finish' });
+      checks.push(...judge(guest, { datasource: as === 'ec2' ? 'Ec2' : 'NoCloud', hostname, growBytes: i.growBytes ?? 0, rootLocked: as === 'ec2', firmware }));
       if (imds) {
         checks.push(imds.servedPublicKey()
           ? { name: 'key from the metadata service', status: 'pass', detail: `${imds.served.length} requests served, IMDSv2 tokens required` }
@@ -169,7 +194,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       if (!isKilnError(error) || error.code === 'INTERRUPTED') throw error;
       const e = toKilnError(error);
       failure = { code: e.code, message: e.message, details: e.details };
-      checks = failedChecks(run, user, e.code, e.message, checks);
+      checks = failedChecks(run, user, bootCheck, e.code, e.message, checks);
     } finally {
       const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
       run.feed(passed ? { kind: 'passed', at: Date.now() } : { kind: 'fail', at: Date.now(), reason: 'check-failed', message: 'a check failed' });
@@ -177,24 +202,40 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     }
     const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
     keep = !passed && i.keepOnFailure;
-    const report: ImageReport = { ...base, checks, passed, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, guestBootSeconds: guestBootMs === undefined ? undefined : guestBootMs / 1000, durationSeconds: (Date.now() - started) / 1000, failure };
-    await writeFile(join(i.reportDir, 'report.json'), `${JSON.stringify({ ...report, keptWork: keep ? work : undefined }, null, 2)}\n`);
-    return report;
+    return finish(i, { ...base, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, guestBootSeconds: guestBootMs === undefined ? undefined : guestBootMs / 1000 }, started, checks, failure, keep, work);
   });
+}
+
+const FIRMWARE_NAMES: Record<Firmware, string> = { bios: 'BIOS', uefi: 'UEFI', 'uefi-secure': 'UEFI with Secure Boot' };
+
+/** The image's report, written to its report.json. */
+async function finish(
+  i: BootTestInput,
+  base: Omit<ImageReport, 'checks' | 'passed' | 'durationSeconds'>,
+  started: number,
+  checks: CheckResult[],
+  failure: ImageReport['failure'],
+  keep: boolean,
+  work: string,
+): Promise<ImageReport> {
+  const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
+  const report: ImageReport = { ...base, checks, passed, durationSeconds: (Date.now() - started) / 1000, failure };
+  await writeFile(join(i.reportDir, 'report.json'), `${JSON.stringify({ ...report, keptWork: keep ? work : undefined }, null, 2)}\n`);
+  return report;
 }
 
 /**
  * The checks of a test that ended early: a guest that reached userspace booted (the failure is
  * the login's, or cloud-init's); one that did not failed to boot.
  */
-export function failedChecks(run: GuestRun, user: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
+export function failedChecks(run: GuestRun, user: string, bootCheck: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
   if (done.length > 0) return [...done, { name: 'checks', status: 'fail', detail: `[${code}] ${message}` }];
   const reason = run.machine.failure?.reason;
   const booted = run.machine.failure !== undefined && ['cloud-init', 'ssh-refused', 'no-network'].includes(reason ?? '');
-  if (!booted) return [{ name: 'boot (bios)', status: 'fail', detail: `[${code}] ${message}` }];
+  if (!booted) return [{ name: bootCheck, status: 'fail', detail: `[${code}] ${message}` }];
   const failing = reason === 'cloud-init' ? 'cloud-init' : reason === 'no-network' ? 'network' : `ssh login as ${user}`;
   return [
-    { name: 'boot (bios)', status: 'pass', detail: 'firmware → boot loader → kernel → userspace' },
+    { name: bootCheck, status: 'pass', detail: 'firmware → boot loader → kernel → userspace' },
     { name: failing, status: 'fail', detail: message },
   ];
 }

@@ -10,6 +10,11 @@ import type { Milestone, MonitorOptions } from '../pipeline/guest-machine.js';
 export const BOOT_FAILURE_PATTERNS: readonly FailurePattern[] = [
   { id: 'kernel-panic', test: 'Kernel panic - not syncing', summary: 'the guest kernel panicked' },
   { id: 'no-bootloader', test: /No bootable device|Boot failed: not a bootable disk|Boot failed: could not read the boot disk|grub rescue>|error: no such device/, summary: 'the image did not boot: no boot loader found it or its kernel' },
+  // OVMF (edk2's boot manager): with no loader on the disk, Debian's plain build falls back to its
+  // built-in UEFI shell and its Secure Boot build (which refuses that shell) finds nothing; a
+  // loader Secure Boot refuses is Access Denied (LoadImage) or Security Violation (StartImage).
+  { id: 'no-bootloader', test: /BdsDxe: starting Boot\d+ "EFI Internal Shell"|BdsDxe: No bootable option or device was found/, summary: 'the image did not boot under UEFI: the firmware found no boot loader (EFI/BOOT/BOOTX64.EFI) on the disk' },
+  { id: 'no-bootloader', test: /BdsDxe: failed to (load|start) Boot\d+ "(?!EFI Internal Shell)[^"]*" .*: (Access Denied|Security Violation)/, summary: 'the firmware refused the boot loader: it is not signed by a key Secure Boot trusts' },
   { id: 'cloud-init', test: /\[FAILED\] Failed to start .*[Cc]loud-init/, summary: "a cloud-init unit failed (see cloud-init's logs in the report)" },
 ];
 

@@ -3,6 +3,7 @@
  * kiln knows: the datasource and host name it served, the disk growth it made, the target.
  * Each check passes, fails with what was found, or is skipped saying why.
  */
+import type { Firmware } from '../image/boot-firmware.js';
 import type { GuestFacts } from './guest-facts.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
@@ -21,6 +22,8 @@ export interface Expectations {
   growBytes: number;
   /** Root's password must be locked (EC2 images). */
   rootLocked: boolean;
+  /** The firmware the guest was started with: the guest must say it booted under it. */
+  firmware?: Firmware;
 }
 
 /** Files made more than this long before the boot still count as made on this boot (clock steps). */
@@ -47,6 +50,7 @@ export function judge(f: GuestFacts, e: Expectations): CheckResult[] {
     const ds = ci.datasource ?? '';
     out.push(ds.includes(`DataSource${e.datasource}`) ? pass(`datasource ${e.datasource}`, ds) : fail(`datasource ${e.datasource}`, ds ? `cloud-init used ${ds}` : 'cloud-init reports no datasource'));
   }
+  if (e.firmware) out.push(firmwareCheck(f, e.firmware));
   out.push(f.hostname === e.hostname ? pass('hostname from metadata', e.hostname) : fail('hostname from metadata', `hostname is ${f.hostname ?? '?'}, the metadata said ${e.hostname}`));
   out.push(freshness('machine-id made on this boot', f, f.machineId ? [{ mtime: f.machineId.value ? f.machineId.mtime : Number.NaN, path: '/etc/machine-id' }] : []));
   out.push(f.hostKeys.length ? freshness('ssh host keys made on this boot', f, f.hostKeys) : fail('ssh host keys made on this boot', 'no /etc/ssh/ssh_host_*_key.pub'));
@@ -62,6 +66,18 @@ export function judge(f: GuestFacts, e: Expectations): CheckResult[] {
     );
   }
   return out;
+}
+
+/** The guest's own word on its firmware: EFI runtime services or none, and the SecureBoot variable. */
+function firmwareCheck(f: GuestFacts, firmware: Firmware): CheckResult {
+  const name = firmware === 'uefi-secure' ? 'Secure Boot enforcing' : `booted under ${firmware === 'bios' ? 'BIOS' : 'UEFI'}`;
+  const fw = f.firmware;
+  if (!fw) return fail(name, 'the guest did not report its firmware');
+  if (firmware === 'bios') return fw.kind === 'bios' ? pass(name, 'no EFI runtime services (/sys/firmware/efi absent)') : fail(name, 'the guest has EFI runtime services: it booted under UEFI');
+  if (fw.kind !== 'uefi') return fail(name, 'the guest has no EFI runtime services (/sys/firmware/efi absent): it booted under BIOS');
+  if (firmware === 'uefi') return pass(name, `EFI runtime services present${fw.secureBoot ? ', Secure Boot on' : ''}`);
+  if (fw.secureBoot === undefined) return fail(name, 'the SecureBoot EFI variable could not be read');
+  return fw.secureBoot ? pass(name, 'the SecureBoot EFI variable is 1') : fail(name, 'the SecureBoot EFI variable is 0: the firmware does not enforce signatures');
 }
 
 function freshness(name: string, f: GuestFacts, files: { mtime: number; path: string }[]): CheckResult {

@@ -45,7 +45,7 @@ export async function checkGuest(i: GuestChecksInput): Promise<CheckResult[]> {
   } catch (error) {
     if (!isKilnError(error) || error.code === 'INTERRUPTED') throw error;
     const e = toKilnError(error);
-    return failedChecks(run, i.target?.user ?? '?', e.code, e.message, checks);
+    return failedChecks(run, i.target?.user ?? '?', 'boot', e.code, e.message, checks);
   }
   return checks;
 }

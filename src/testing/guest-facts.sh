@@ -28,6 +28,15 @@ j=$( (sudo -n journalctl -b -o short-monotonic -u ssh.service -u sshd.service 2>
 [ -n "$j" ] && echo "sshd-ready=$(printf '%s' "$j" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p')"
 echo "machine-id=$(stat -c %Y /etc/machine-id 2>/dev/null) $(cat /etc/machine-id 2>/dev/null)"
 for f in /etc/ssh/ssh_host_*_key.pub; do [ -e "$f" ] && echo "host-key=$(stat -c %Y "$f") $f"; done
+# The firmware it booted under: UEFI leaves its runtime services in sysfs. The SecureBoot
+# variable's value is the byte after its 4 attribute bytes (1: enforcing).
+if [ -d /sys/firmware/efi ]; then
+  v=/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c
+  sb=$( (od -An -tu1 -j4 -N1 "$v" 2>/dev/null || sudo -n od -An -tu1 -j4 -N1 "$v" 2>/dev/null) | tr -d ' \n')
+  echo "firmware=uefi ${sb:-unknown}"
+else
+  echo "firmware=bios"
+fi
 root=$(findmnt -n -o SOURCE / 2>/dev/null)
 echo "root-fs-bytes=$(df -B1 --output=size / | tail -n 1 | tr -d ' ')"
 part=$(basename "$(readlink -f "$root" 2>/dev/null)")

@@ -17,6 +17,8 @@ export interface GuestFacts {
   cloudInit?: { status: string; rc?: number; datasource?: string; errors: string[] };
   machineId?: { mtime: number; value: string };
   hostKeys: { mtime: number; path: string }[];
+  /** The firmware the guest booted under, and for UEFI whether Secure Boot is enforcing (undefined: unreadable). */
+  firmware?: { kind: 'bios' } | { kind: 'uefi'; secureBoot?: boolean };
   rootFsBytes?: number;
   /** Root partition start and size, and its disk's size, in 512-byte sectors. */
   rootPart?: { name: string; start: number; size: number; diskSize: number };
@@ -53,6 +55,9 @@ export function parseFacts(text: string): GuestFacts {
         break;
       case 'machine-id': f.machineId = { mtime: Number(first), value: rest.join(' ') }; break;
       case 'host-key': f.hostKeys.push({ mtime: Number(first), path: rest.join(' ') }); break;
+      case 'firmware':
+        f.firmware = first === 'uefi' ? { kind: 'uefi', secureBoot: rest[0] === '1' ? true : rest[0] === '0' ? false : undefined } : { kind: 'bios' };
+        break;
       case 'root-fs-bytes': f.rootFsBytes = Number(value); break;
       case 'root-part': {
         const [name, start, size, diskSize] = value.split(' ');

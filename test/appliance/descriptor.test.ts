@@ -59,10 +59,15 @@ describe('virt-image descriptors', () => {
     expect(rescue.devices.vcpus).toBe(1);
   });
 
-  it.each(['appliance-x86_64.xml', 'appliance-i686-three-disks.xml'])('reads kiln’s own descriptor %s', async (name) => {
+  it.each([
+    ['appliance-x86_64.xml', ['bios']],
+    ['appliance-i686-three-disks.xml', ['bios']],
+    // One boot entry per firmware the system disk boots, each loader naming it.
+    ['appliance-x86_64-hybrid.xml', ['bios', 'efi']],
+  ])('reads kiln’s own descriptor %s: one boot entry per firmware %j', async (name, firmware) => {
     const d = await readDescriptorFile(join(PROJECT_ROOT, 'test', 'targets', 'golden', name));
-    expect(d.boots).toHaveLength(1);
-    expect(d.boots[0]!.drives[0]!.disk.use).toBe('system');
+    expect(d.boots.map((b) => (b.os.kind === 'loader' ? b.os.firmware : b.os.kind))).toEqual(firmware);
+    expect(d.boots.every((b) => b.drives[0]!.disk.use === 'system')).toBe(true);
     expect(d.disks.filter((x) => x.use === 'system').every((x) => x.checksums.sha256?.length === 64)).toBe(true);
   });
 });

@@ -47,6 +47,6 @@ export const LAYER_RULES: IForbiddenRuleType[] = [
   { name: 'installers-and-targets-apart', severity: 'error', from: { path: SRC('installers') }, to: { path: SRC('targets') } },
   { name: 'targets-and-installers-apart', severity: 'error', from: { path: SRC('targets') }, to: { path: SRC('installers') } },
   { name: 'execa-in-core-run-only', severity: 'error', from: { pathNot: '^src/core/run\\.ts$' }, to: { path: 'node_modules/execa/' } },
-  { name: 'aws-sdk-in-providers-aws-only', severity: 'error', from: { pathNot: '^src/providers/aws/' }, to: { path: 'node_modules/@aws-sdk/' } },
+  { name: 'aws-sdk-in-providers-aws-only', comment: 'the AWS SDK and its smithy runtime', severity: 'error', from: { pathNot: '^src/providers/aws/' }, to: { path: 'node_modules/@(aws-sdk|smithy)/' } },
   { name: 'koffi-in-hypervisor-libvirt-only', severity: 'error', from: { pathNot: '^hypervisor/libvirt/' }, to: { path: 'node_modules/koffi/' } },
 ];

@@ -25,3 +25,15 @@ export async function runCli(argv: string[], options: { env?: NodeJS.ProcessEnv;
   });
   return { code, stdout: out, stderr: err };
 }
+
+/** The default each option's entry in a --help text states ('(default: X)'), by long flag. */
+export function helpDefaults(help: string): Record<string, string> {
+  const stated: Record<string, string> = {};
+  // An entry starts on a line indented by two spaces and a dash; commander wraps the rest.
+  for (const entry of help.split(/\n(?= {2}-)/)) {
+    const flag = /^ {2}(?:-\w, )?(--[a-z][\w-]*)/.exec(entry)?.[1];
+    const value = /\(default: ([^)]*)\)/.exec(entry.replace(/\s+/g, ' '))?.[1];
+    if (flag && value !== undefined) stated[flag] = value;
+  }
+  return stated;
+}

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { join } from 'node:path';
 import { parseArgv, runInvocation } from '../../src/cli/program.js';
 import { formatError } from '../../src/cli/print-error.js';
 import { parseTags, publishCommand } from '../../src/cli/commands/publish.js';
@@ -35,19 +36,12 @@ async function kiln(argv: string[]) {
 }
 
 describe('kiln publish ec2', () => {
-  it('explains in --help why encrypted snapshots send every block', () => {
-    let out = '';
-    expect(parseArgv([publishCommand], ['publish', 'ec2', '--help'], (s) => (out += s))).toBeNull();
-    expect(out).toContain('--workers <n>');
-    expect(out).toMatch(/Encrypted snapshots[\s\S]*EVERY block, holes included/);
-    expect(out).toContain('--method import-snapshot');
-  });
-
   it.each([
     ['no --name', ['--arch', 'x86_64'], /needs --name/],
     ['no --arch', ['--name', 'fedora-19'], /needs --arch/],
     ['bad name', ['--name', 'x', '--arch', 'x86_64'], /invalid AMI name/],
     ['bad tag', ['--name', 'fedora-19', '--arch', 'x86_64', '--tag', 'novalue'], /invalid --tag/],
+    ['--method import-snapshot without --bucket', ['--name', 'fedora-19', '--arch', 'x86_64', '--method', 'import-snapshot'], /--method import-snapshot needs --bucket/],
   ])('%s is a usage error (exit 2) and calls nothing', async (_name, flags, message) => {
     fx.state.resetStats();
     const error = await kiln(['publish', 'ec2', image, '--endpoint-url', fx.url, ...flags]).catch((e: unknown) => e);
@@ -84,6 +78,45 @@ describe('kiln publish ec2', () => {
     const text = formatError(error);
     expect(text).toMatch(/^kiln: error \[AWS_ACCESS_DENIED\]: RegisterImage 'Fedora-19-denied' in us-east-1: UnauthorizedOperation/);
     expect(text).toContain('hint: The credentials lack a permission');
+  });
+});
+
+describe('kiln publish ec2: the AWS settings are checked before the image is read', () => {
+  // The image does not exist: an error about the settings proves they were checked first.
+  const missing = () => join(dir, 'missing.raw');
+  afterEach(() => {
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+  });
+
+  it('an AWS profile that does not exist: a usage error naming it and the files kiln looked in', async () => {
+    vi.stubEnv('AWS_CONFIG_FILE', join(dir, 'aws-config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(dir, 'aws-credentials'));
+    const error = await kiln(['publish', 'ec2', missing(), '--name', 'Fedora-19-profile', '--arch', 'x86_64', '--profile', 'nosuch']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AWS_PROFILE_NOT_FOUND', exitCode: 2, message: expect.stringContaining("AWS profile 'nosuch' (--profile) does not exist") });
+    const text = formatError(error);
+    expect(text).toContain(`${join(dir, 'aws-config')} (AWS_CONFIG_FILE): no such file`);
+    expect(text).toContain(`${join(dir, 'aws-credentials')} (AWS_SHARED_CREDENTIALS_FILE): no such file`);
+  });
+
+  it.each([
+    ['--region', ['--region', 'xx-nowhere-9'], 'xx-nowhere-9'],
+    ['--regions', ['--regions', 'us-east-1,us-esat-1'], 'us-esat-1'],
+  ])('an unknown region in %s is a usage error', async (_flag, flags, region) => {
+    const error = await kiln(['publish', 'ec2', missing(), '--name', 'Fedora-19-region', '--arch', 'x86_64', ...flags]).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AWS_REGION_UNKNOWN', exitCode: 2, message: expect.stringContaining(`'${region}' is not an AWS region`) });
+  });
+
+  it('an unknown region from the SDK configuration (AWS_REGION) is refused too', async () => {
+    vi.stubEnv('AWS_REGION', 'xx-nowhere-9');
+    const error = await kiln(['publish', 'ec2', missing(), '--name', 'Fedora-19-region', '--arch', 'x86_64']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'AWS_REGION_UNKNOWN', message: expect.stringContaining("'xx-nowhere-9'") });
+  });
+
+  it('with --endpoint-url any region name goes to the endpoint', async () => {
+    const { result } = await kiln(['publish', 'ec2', image, '--name', 'Fedora-19-anywhere', '--arch', 'i686', '--region', 'xx-nowhere-9', '--endpoint-url', fx.url]);
+    const json = result.json as { images: { region: string; imageId: string }[] };
+    expect(json.images.map((i) => i.region)).toEqual(['xx-nowhere-9']);
+    expect(fx.state.images.get(json.images[0]!.imageId)!.region).toBe('xx-nowhere-9');
   });
 });
 

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseApplianceDisk } from '../../src/cli/commands/target.js';
 import type { BaseImage } from '../../src/store/store.js';
 import { smallBase } from '../targets/fixtures/small-base.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
-import { runCli } from './helpers.js';
+import { run } from '../../src/core/run.js';
+import { parseSize } from '../../src/core/units.js';
+import { imageInfo } from '../../src/image/qemu-img.js';
+import { runTargets } from '../../src/targets/run-targets.js';
+import { helpDefaults, runCli } from './helpers.js';
 
 /** Bytes of the regular files under dir (0 while it does not exist). */
 async function writtenBytes(dir: string): Promise<number> {
@@ -109,13 +113,45 @@ describe('kiln target', () => {
     await expect(readdir(join(dir, 'ctrl-c'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
-  it('lists the targets in --help', async () => {
-    const r = await runCli(['target', '--help']);
+  it('with no tuning flags makes the outputs --help states, as a drop does with the targets\' own defaults', async () => {
+    const stated = helpDefaults((await runCli(['target', '--help'])).stdout);
+    const sample = join(dir, 'sample');
+    await writeFile(sample, 'kiln');
+    await run('xz', ['-k', '-f', `-${stated['--xz-level']}`, sample], { timeoutMs: 30_000 });
+
+    /** The outputs of openstack, raw-tar-xz and appliance, in that order, checked against what --help states. */
+    const checkOutputs = async (outDir: string, files: string[]) => {
+      const [qcow2, tarXz, appliance] = files.map((f) => join(outDir, f));
+      expect((await imageInfo(qcow2!)).compat).toBe(stated['--openstack-compat']);
+      // The preset shows in the archive's filter chain: the one xz itself writes for that preset.
+      expect(await xzFilters(tarXz!)).toBe(await xzFilters(`${sample}.xz`));
+      // A qcow2 appliance is a plain tar (its disks are compressed already).
+      expect(appliance).toMatch(/\.appliance\.tar$/);
+      const { stdout: descriptor } = await run('tar', ['-xOf', appliance!, '--wildcards', '*.xml'], { timeoutMs: 60_000 });
+      expect(descriptor).toContain(`<memory>${parseSize(stated['--appliance-memory']!) / 1024}</memory>`);
+      expect(descriptor).toContain(`<vcpu>${stated['--appliance-vcpus']}</vcpu>`);
+      expect(descriptor).toMatch(new RegExp(`use="system" format="${stated['--appliance-format']}"`));
+      expect(descriptor).toContain('<graphics'); // --no-appliance-graphics turns it off
+    };
+
+    const out = join(dir, 'defaults-cli');
+    const r = await runCli(['target', base.id, '--target', 'openstack,raw-tar-xz,appliance', '--out', out, '--store', store, '--no-prep', '--accel', 'tcg', '--json']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--target <names> +targets, comma-separated \(repeatable\): ec2,\s+openstack, raw-tar-xz, raw-xz, appliance/);
-    expect(r.stdout).toMatch(/--no-prep/);
+    const cli = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { data: { outputs: { file: string }[] } }).data.outputs;
+    await checkOutputs(out, cli.map((o) => o.file));
+
+    // A drop gives runTargets no openstack or appliance options: the targets' own defaults apply.
+    const lib = await runTargets({ base, targets: ['openstack', 'raw-tar-xz', 'appliance'], outDir: join(dir, 'defaults-lib'), accel: 'tcg', prep: false, emit: () => {} });
+    await checkOutputs(join(dir, 'defaults-lib'), lib.outputs.map((o) => o.file));
   });
 });
+
+/** The filter chain xz lists for the first block of a .xz file (e.g. --lzma2=dict=8MiB). */
+async function xzFilters(file: string): Promise<string> {
+  const { stdout } = await run('xz', ['--robot', '--list', '-vv', file], { timeoutMs: 60_000 });
+  const block = stdout.split('\n').find((l) => l.startsWith('block\t'));
+  return block!.split('\t').at(-1)!;
+}
 
 describe('parseApplianceDisk', () => {
   it.each([

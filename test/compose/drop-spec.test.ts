@@ -7,6 +7,10 @@ import { treeFor } from '../../src/compose/arches.js';
 import { isKilnError, type KilnError } from '../../src/core/errors.js';
 import { sha256 } from '../../src/core/hash.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
+import { regionProblem } from '../../src/providers/aws/regions.js';
+
+/** kiln passes the AWS provider's region check; so do these tests. */
+const CHECKS = { regionProblem };
 
 const BASE = `release: { name: Fedora, short: Fedora, version: "19" }
 variant: Cloud
@@ -41,7 +45,7 @@ afterAll(async () => {
 
 async function specError(text: string): Promise<KilnError> {
   try {
-    await parseDropSpec(text, file);
+    await parseDropSpec(text, file, CHECKS);
   } catch (error) {
     if (isKilnError(error)) return error;
     throw error;
@@ -56,7 +60,7 @@ function edit(from: string, to: string): string {
 
 describe('parseDropSpec', () => {
   it('reads the base spec', async () => {
-    const spec = await parseDropSpec(BASE, file);
+    const spec = await parseDropSpec(BASE, file, CHECKS);
     expect(spec.file).toBe(file);
     expect(spec.sha256).toBe(sha256(BASE));
     expect(spec.release).toEqual({ name: 'Fedora', short: 'Fedora', version: '19', type: 'ga' });
@@ -70,7 +74,7 @@ describe('parseDropSpec', () => {
   });
 
   it('reads the shipped example spec (Fedora cloud drop)', async () => {
-    const spec = await loadDropSpec(join(PROJECT_ROOT, 'test/fixtures/compose/fedora-cloud.drop.yaml'));
+    const spec = await loadDropSpec(join(PROJECT_ROOT, 'test/fixtures/compose/fedora-cloud.drop.yaml'), CHECKS);
     expect(spec.arches).toEqual(['x86_64', 'i686']);
     expect(spec.images.map((i) => [i.name, i.subvariant])).toEqual([
       ['Fedora-Cloud-Base', 'Cloud_Base'],
@@ -86,27 +90,32 @@ describe('parseDropSpec', () => {
 
   it('defaults: release type ga, test boot, no publish; a relative tree is made absolute', async () => {
     const text = BASE.replace(/publish:[\s\S]*$/, '').replace('http://mirror.example/fedora/19/{basearch}/os/', 'trees/{arch}');
-    const spec = await parseDropSpec(text, file);
+    const spec = await parseDropSpec(text, file, CHECKS);
     expect(spec.test).toBe('boot');
     expect(spec.publish).toEqual({});
     expect(spec.tree).toBe(join(dir, 'trees/{arch}'));
     expect(treeFor(spec.tree, 'i686')).toBe(join(dir, 'trees/i686'));
   });
 
+  it('with endpoint-url, publish.ec2.regions may name any region the endpoint takes', async () => {
+    const spec = await parseDropSpec(edit('regions: [us-east-1]', 'regions: [lab-1], endpoint-url: "http://127.0.0.1:4566"'), file, CHECKS);
+    expect(spec.publish.ec2).toMatchObject({ regions: ['lab-1'], endpointUrl: 'http://127.0.0.1:4566' });
+  });
+
   it('keeps a numeric version as written and lower-cases the release type', async () => {
-    const spec = await parseDropSpec(edit('version: "19" }', 'version: 19.10, type: Updates }').replace('template: fedora-cloud', 'kickstart: cloud.ks').replace('    vars: { root_size: 3000 }\n', ''), file);
+    const spec = await parseDropSpec(edit('version: "19" }', 'version: 19.10, type: Updates }').replace('template: fedora-cloud', 'kickstart: cloud.ks').replace('    vars: { root_size: 3000 }\n', ''), file, CHECKS);
     expect(spec.release).toEqual({ name: 'Fedora', short: 'Fedora', version: '19.10', type: 'updates' });
   });
 
   it('reads YAML anchors and aliases (shared vars)', async () => {
     const text = edit('vars: { root_size: 3000 }', 'vars: &cloudvars { root_size: 3000 }').replace('    kickstart: cloud.ks\n', '    template: fedora-cloud\n    vars: *cloudvars\n');
-    const spec = await parseDropSpec(text, file);
+    const spec = await parseDropSpec(text, file, CHECKS);
     expect(spec.images[1]!.vars).toEqual({ root_size: '3000' });
   });
 
   it('gives the same sha256 for the same text only', async () => {
-    const a = await parseDropSpec(BASE, file);
-    const b = await parseDropSpec(BASE.replace('test: boot', 'test: none'), file);
+    const a = await parseDropSpec(BASE, file, CHECKS);
+    const b = await parseDropSpec(BASE.replace('test: boot', 'test: none'), file, CHECKS);
     expect(a.sha256).not.toBe(b.sha256);
     expect(b.test).toBe('none');
   });
@@ -140,7 +149,9 @@ describe('parseDropSpec', () => {
     ['a failable arch the image is not built for', edit('failable: [i686]', 'failable: [aarch64]'), 14, /unknown arch 'aarch64'/],
     ['failable outside the image arches', edit('    failable: [i686]', '    arches: [x86_64]\n    failable: [i686]'), 15, /arch 'i686' is not one of this drop's arches \(x86_64\)/],
     ['public that is not a boolean', edit('public: false', 'public: "no"'), 16, /publish.ec2.public must be true or false/],
-    ['a region that is not one', edit('regions: [us-east-1]', 'regions: [useast1]'), 16, /'useast1' is not an AWS region name/],
+    ['a region that is not one', edit('regions: [us-east-1]', 'regions: [useast1]'), 16, /publish.ec2.regions: 'useast1' is not an AWS region/],
+    ['a region AWS does not have', edit('regions: [us-east-1]', 'regions: [us-east-1, xx-nowhere-9]'), 16, /publish.ec2.regions: 'xx-nowhere-9' is not an AWS region/],
+    ['a region name no endpoint takes', edit('regions: [us-east-1]', 'regions: ["us east"], endpoint-url: "http://127.0.0.1:4566"'), 16, /'us east' is not a region name/],
     ['an unknown tag placeholder', edit('{label}', '{lable}'), 16, /unknown placeholder \{lable\}.*did you mean label/],
     ['a reserved tag key', edit('tags: { milestone:', 'tags: { "kiln:compose":'), 16, /'kiln:compose' cannot be a tag key.*reserved/],
     ['an unknown publish key', edit('ec2: {', 'ec2: { endpoint: x,'), 16, /publish.ec2: unknown key 'endpoint'/],
@@ -170,6 +181,6 @@ describe('parseDropSpec', () => {
   });
 
   it('names the spec file when it cannot be read', async () => {
-    await expect(loadDropSpec(join(dir, 'nope.yaml'))).rejects.toMatchObject({ code: 'DROP_SPEC_INVALID', usage: true, source: { file: resolve(dir, 'nope.yaml') } });
+    await expect(loadDropSpec(join(dir, 'nope.yaml'), CHECKS)).rejects.toMatchObject({ code: 'DROP_SPEC_INVALID', usage: true, source: { file: resolve(dir, 'nope.yaml') } });
   });
 });

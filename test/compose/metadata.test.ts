@@ -1,6 +1,6 @@
 /**
- * composeinfo.json and images.json for the example drop (golden files), the kiln target →
- * productmd mapping, and the validators both ways.
+ * composeinfo.json and images.json for the example drop (golden files), whose type and format
+ * per kiln target is the target → productmd mapping, and the validators both ways.
  *
  * Checked once with productmd's own code (release-engineering/productmd at 2a28dec, Debian's
  * python3 3.11): ComposeInfo().load() and Images().load() of golden/composeinfo.json and
@@ -19,7 +19,6 @@ import { buildImagesJson, imageEntry, type ComposeOutput } from '../../src/compo
 import { composeLayout } from '../../src/compose/layout.js';
 import { writeComposeInfo, writeImagesJson } from '../../src/compose/metadata-files.js';
 import { productmdJson } from '../../src/compose/productmd-json.js';
-import { productmdImageKind } from '../../src/compose/target-formats.js';
 import { assertProductmdValid } from '../../src/compose/validate-productmd.js';
 import { validateComposeInfoJson } from '../../src/compose/validate-composeinfo.js';
 import { validateImagesJson } from '../../src/compose/validate-images.js';
@@ -57,14 +56,6 @@ function exampleOutputs(): ComposeOutput[] {
 }
 
 describe('productmd metadata', () => {
-  it('maps kiln targets to productmd image types and formats', () => {
-    expect(productmdImageKind('openstack')).toEqual({ type: 'qcow2', format: 'qcow2' });
-    expect(productmdImageKind('raw-xz')).toEqual({ type: 'raw-xz', format: 'raw.xz' });
-    expect(productmdImageKind('ec2')).toEqual({ type: 'raw', format: 'raw' });
-    expect(productmdImageKind('raw-tar-xz')).toBeUndefined();
-    expect(productmdImageKind('appliance')).toBeUndefined();
-  });
-
   it('writes composeinfo.json for the example (golden)', async () => {
     const doc = buildComposeInfo(BETA, ['x86_64', 'i686']);
     expect(validateComposeInfoJson(doc)).toEqual([]);

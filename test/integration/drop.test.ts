@@ -6,7 +6,10 @@
  * process group (TERMINATED, no guest, no half-written file), then run again: it resumes the same
  * compose, redoes nothing that was complete, and ends FINISHED_INCOMPLETE (only the failable image
  * failed). Then the layout, STATUS, images.json against productmd's rules, the CHECKSUM with
- * sha256sum -c and gpgv, the AMI record, `kiln drop status`.
+ * sha256sum -c and gpgv, the AMI record, `kiln drop status`. The resumed run imports the compose
+ * into a real Koji hub as it finishes (`--koji-import`, tagged): the one image with files in the
+ * compose becomes one build, read back with getBuild, listArchives and getBuildLogs against the
+ * compose's own files and CHECKSUM.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -21,11 +24,17 @@ import { startFakeAwsEndpoint, type FakeAwsEndpoint } from '../fixtures/aws-endp
 import { payloadUrl, testDropSpecLines } from '../../scripts/test-installer/serve.js';
 import { runStoreDir } from './fixtures/base-image.js';
 import { runCli } from '../cli/helpers.js';
+import { sha256File } from '../../src/core/hash.js';
+import { BUILD_STATE, getBuild, getBuildLogs, listArchives, type KojiSession } from '../../src/providers/koji/index.js';
+import { CG, startKojiHub, USERS, type KojiHub } from '../fixtures/koji-hub/hub.js';
 
 let work: string;
 let gnupg: string;
 let aws: FakeAwsEndpoint;
 let hv: Hypervisor;
+let hub: KojiHub;
+let admin: KojiSession;
+const KOJI_TAG = 'f19-cloud-candidate';
 const KEY = 'kiln drop test <drop@kiln.test>';
 
 function spec(endpoint: string): string {
@@ -62,11 +71,18 @@ beforeAll(async () => {
   // A %pre that fails: Anaconda (and its test double) stop the install with the script's error.
   await writeFile(join(work, 'broken.ks'), ['text', 'autopart', 'rootpw --lock', `liveimg --url=${payloadUrl('i686')}`, '%pre --erroronfail', 'exit 3', '%end', ''].join('\n'));
   hv = await openHypervisor({});
+  hub = await startKojiHub((line) => process.stderr.write(`[drop koji] ${line}\n`));
+  admin = await hub.login('admin');
+  await admin.call('createTag', [KOJI_TAG]);
+  await admin.call('packageListAdd', [KOJI_TAG, 'Fedora-Cloud-Base'], { owner: USERS.cg });
+  await admin.call('grantPermission', [USERS.cg, 'tag']);
 });
 
 afterAll(async () => {
   await hv?.close();
   await aws?.close();
+  await admin?.close();
+  await hub?.stop();
   await run('gpgconf', ['--kill', 'all'], { timeoutMs: 30_000, env: { GNUPGHOME: gnupg } }).catch(() => {});
   if (work) await rm(work, { recursive: true, force: true });
 });
@@ -114,7 +130,8 @@ describe('kiln drop', () => {
   });
 
   it('run again: resumes the same compose, redoes nothing complete, ends FINISHED_INCOMPLETE (the failable image failed)', async () => {
-    const child = spawn(process.execPath, dropArgs(), { stdio: ['ignore', 'pipe', 'pipe'], env: env() });
+    const koji = ['--koji-import', '--hub', hub.url, '--cert', hub.pki.cg, '--serverca', hub.pki.ca, '--cg', CG, '--koji-tag', KOJI_TAG];
+    const child = spawn(process.execPath, [...dropArgs(), ...koji], { stdio: ['ignore', 'pipe', 'pipe'], env: env() });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -122,7 +139,7 @@ describe('kiln drop', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code, `${out.slice(-4000)}\n${err}`).toBe(0);
     const events = lines(out);
-    const result = events.at(-1) as { type: string; data: { composeId: string; status: string; resumed: boolean; dir: string } };
+    const result = events.at(-1) as { type: string; data: { composeId: string; status: string; resumed: boolean; dir: string; koji?: unknown[] } };
     expect(result.data).toMatchObject({ composeId: expect.stringMatching(/^Fedora-Cloud-19-\d{8}\.0$/), status: 'FINISHED_INCOMPLETE', resumed: true, dir: composeDir });
     // Installs are store hits; the outputs finished before the interrupt were kept, not made again.
     expect(events.filter((e) => e.type === 'guest' && e.state === 'installing').length).toBeGreaterThanOrEqual(1); // the broken image tries again
@@ -132,6 +149,8 @@ describe('kiln drop', () => {
       expect(prepAgain, row).toEqual([]);
     }
     expect(events).toContainEqual(expect.objectContaining({ type: 'message', level: 'warn', code: 'DROP_INCOMPLETE' }));
+    // Imported as it finished: one build (the EC2 image's product is its AMIs; the broken one failed).
+    expect(result.data.koji).toEqual([expect.objectContaining({ nvr: 'Fedora-Cloud-Base-19_Beta-1.3', imported: true, tag: expect.objectContaining({ tag: KOJI_TAG }) })]);
   });
 
   it('lays the compose out as Pungi does, with productmd metadata that passes productmd’s rules', async () => {
@@ -164,6 +183,34 @@ describe('kiln drop', () => {
     }
   });
 
+  it('is one Koji build holding the compose\'s files (same checksums as its CHECKSUM), the install and boot-test logs, tagged', async () => {
+    const build = (await getBuild(admin, 'Fedora-Cloud-Base-19_Beta-1.3'))!;
+    expect(build).toMatchObject({ state: BUILD_STATE.COMPLETE, cg_name: CG, owner_name: USERS.cg, version: '19_Beta', release: '1.3' });
+    expect(await getBuild(admin, 'Fedora-Cloud-Base-AmazonEC2-19_Beta-1.3')).toBeNull();
+    expect(await getBuild(admin, 'Fedora-Cloud-Broken-19_Beta-1.3')).toBeNull();
+
+    const dir = join(composeDir, 'compose/Cloud/x86_64/images');
+    const sums = new Map(parseChecksumFile(await readFile(join(dir, 'Fedora-Cloud-19_Beta-1.3-x86_64-CHECKSUM'), 'utf8')).map((e) => [e.file, e.sha256]));
+    const archives = await listArchives(admin, build.id);
+    const images = archives.filter((a) => sums.has(a.filename));
+    expect(images.map((a) => a.filename).sort()).toEqual([...sums.keys()].sort());
+    const kojiDir = join(hub.base, 'koji/packages/Fedora-Cloud-Base/19_Beta/1.3/images');
+    for (const a of images) {
+      expect(a.checksum).toBe(sums.get(a.filename));
+      expect(await sha256File(join(kojiDir, a.filename))).toBe(a.checksum);
+    }
+
+    const logs = await getBuildLogs(admin, build.id);
+    const names = logs.map((l) => `${l.dir}/${l.name}`);
+    expect(names).toEqual(expect.arrayContaining(['x86_64/installer.log', 'x86_64/console.log', 'x86_64/kickstart.cfg']));
+    expect(logs.some((l) => l.dir === 'x86_64/test'), names.join(' ')).toBe(true);
+    const installerLog = logs.find((l) => l.dir === 'x86_64' && l.name === 'installer.log')!;
+    expect(await sha256File(join(hub.base, 'koji', installerLog.path))).toBe(await sha256File(join(composeDir, 'logs/x86_64/Fedora-Cloud-Base/install/installer.log')));
+
+    const tags = await admin.call<{ name: string }[]>('listTags', [], { build: build.id });
+    expect(tags.map((t) => t.name)).toEqual([KOJI_TAG]);
+  });
+
   it('records the AMIs of both arches in both regions, and kiln drop status tells the story', async () => {
     const amis = JSON.parse(await readFile(join(composeDir, 'compose/metadata/amis.json'), 'utf8')) as { amis: { arch: string; region: string; imageId: string }[] };
     expect(amis.amis.map((a) => `${a.arch} ${a.region}`).sort()).toEqual(['i386 eu-west-1', 'i386 us-east-1', 'x86_64 eu-west-1', 'x86_64 us-east-1']);
@@ -173,6 +220,18 @@ describe('kiln drop', () => {
     expect(status.stdout).toMatch(/FINISHED_INCOMPLETE \(Beta-1\.3\)/);
     expect(status.stdout).toMatch(/Fedora-Cloud-Broken +i386 +FAILED/);
     expect(status.stdout).toMatch(/Fedora-Cloud-Base-AmazonEC2 +x86_64 +ok +ok +ok +ok/);
+    // The EC2 images were booted the EC2 way: cloud-init found the emulated metadata service, the key
+    // came from it, and prep locked root; the generic image took its NoCloud seed.
+    const checksOf = async (arch: string, image: string) => {
+      const dir = join(composeDir, 'logs', arch, image, 'test');
+      const [file] = await readdir(dir);
+      const report = JSON.parse(await readFile(join(dir, file!, 'report.json'), 'utf8')) as { checks: { name: string; status: string }[] };
+      return Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+    };
+    for (const arch of ['x86_64', 'i386']) {
+      expect(await checksOf(arch, 'Fedora-Cloud-Base-AmazonEC2'), arch).toMatchObject({ 'datasource Ec2': 'pass', 'key from the metadata service': 'pass', 'root password locked': 'pass' });
+    }
+    expect(await checksOf('x86_64', 'Fedora-Cloud-Base')).toMatchObject({ 'datasource NoCloud': 'pass' });
     // Every item's logs are in the compose: the install's and the boot test's.
     expect(await readdir(join(composeDir, 'logs/x86_64/Fedora-Cloud-Base/install'))).toEqual(expect.arrayContaining(['console.log', 'installer.log', 'kickstart.cfg', 'domain.xml']));
     expect(await readdir(join(composeDir, 'logs/i386/Fedora-Cloud-Broken/install'))).toEqual(expect.arrayContaining(['installer.log']));

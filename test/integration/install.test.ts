@@ -169,16 +169,18 @@ describe('failures end fast and leave nothing behind', () => {
     expect(await storeLeftovers()).toEqual(before);
   });
 
-  it('a %post that sleeps forever is caught by the stall watchdog; --keep-failed keeps the disk and says where', async () => {
+  it('a %pre-install that sleeps forever is caught by the stall watchdog; --keep-failed keeps the disk and says where', async () => {
     const before = await storeLeftovers();
-    const ks = await kickstartFile('sleepy-post.ks', ['%post', 'sleep 100000', '%end']);
+    // %pre-install (the disk is partitioned and mounted, the payload not yet unpacked): a stall is a
+    // stall wherever it is, and this one costs no payload install (the %post test below has one).
+    const ks = await kickstartFile('sleepy-pre-install.ks', ['%pre-install', 'sleep 100000', '%end']);
     // 60 s: the installer's first stage boots and fetches its second one before anything is written,
-    // which under a loaded TCG host can be quiet for 20 s; the stall must be the %post's.
+    // which under a loaded TCG host can be quiet for 20 s; the stall must be the script's.
     const build = await kilnBuild('x86_64', ['--kickstart', ks, '--stall-timeout', '60', '--keep-failed']);
     expect(build.code).toBe(1);
     expect(build.lines.at(-1)).toMatchObject({ type: 'error', code: 'INSTALL_STALLED' });
     expect(build.errorText).toContain('for 60 s (--stall-timeout)');
-    expect(build.errorText).toContain('Running kickstart %post script(s)');
+    expect(build.errorText).toContain('Running kickstart %pre-install script(s)');
     const kept = /kept at (\S+\.qcow2)/.exec(build.errorText)?.[1];
     expect(kept).toBeDefined();
     await access(kept!);

@@ -2,9 +2,9 @@
  * Every target from one real base image (x86_64, installed by kiln from the Anaconda test double;
  * a copy with the per-machine state a booted system leaves planted), checked by independent
  * tools: qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and
- * `kiln test` booting the openstack qcow2 (NoCloud) and the ec2 raw (emulated metadata service)
- * with every check (i686: drop.test.ts; raw.tar.xz, appliance and failures:
- * boot-test.test.ts).
+ * `kiln test` booting the openstack qcow2 (NoCloud, the lived-in state gone, the disk grown) with
+ * every check (the ec2 raw through the emulated metadata service, both arches: drop.test.ts;
+ * raw.tar.xz, appliance and failures: boot-test.test.ts).
  * Built once in beforeAll (two libguestfs launches: ec2 prep and the shared cloud prep), reused by
  * every assertion.
  */
@@ -164,19 +164,14 @@ describe(`targets from a real base image`, () => {
     expect((cloud.get('/etc/ssh/sshd_config') as string).split('\n')[0]).not.toBe('PasswordAuthentication no');
   });
 
-  it('kiln test: the openstack qcow2 (NoCloud, disk grown) and the ec2 raw (emulated metadata service) pass every check', async () => {
-    const test = await kilnTest([path('openstack'), path('ec2')], ['--grow', '1G', '--report', join(work, 'test-report')]);
+  it('kiln test: the openstack qcow2 passes every check (NoCloud, none of the lived-in state, the disk grown)', async () => {
+    const test = await kilnTest([path('openstack')], ['--grow', '1G', '--report', join(work, 'test-report')]);
     expect(test.code, notPassed(test)).toBe(0);
-    const openstack = test.statuses[file('openstack').file]!;
-    const ec2Checks = test.statuses[file('ec2').file]!;
-    for (const checks of [openstack, ec2Checks]) {
-      // The lived-in base planted a lease, a net rule and logs: prep removed them, the guest shows none.
-      for (const name of ['boot (bios)', 'cloud-init', 'hostname from metadata', 'machine-id made on this boot', 'ssh host keys made on this boot', 'no build leftovers', 'root file system grown']) {
-        expect(checks[name], name).toBe('pass');
-      }
+    const checks = test.statuses[file('openstack').file]!;
+    // The lived-in base planted a lease, a net rule and logs: prep removed them, the guest shows none.
+    for (const name of ['boot (bios)', 'cloud-init', 'datasource NoCloud', 'hostname from metadata', 'machine-id made on this boot', 'ssh host keys made on this boot', 'no build leftovers', 'root file system grown']) {
+      expect(checks[name], name).toBe('pass');
     }
-    expect(openstack['datasource NoCloud']).toBe('pass');
-    expect(ec2Checks).toMatchObject({ 'datasource Ec2': 'pass', 'key from the metadata service': 'pass', 'root password locked': 'pass' });
     const report = test.report!.images[0]!;
     for (const f of ['console.log', 'cloud-init.log', 'domain.xml', 'report.json']) await stat(join(report.dir, f));
     expect(report.loginSeconds).toBeGreaterThan(0);

@@ -40,7 +40,7 @@ stop_after_error() { echo TERMINATED; exit 0; }
 unmount_target() { :; }
 run_onerror_scripts() { :; }
 read_kickstart "$1"
-echo "PARTS<$KS_PARTS>"
+echo "PARTS<$KS_PARTS> LABEL=$KS_DISKLABEL"
 echo "AUTOPART=$KS_AUTOPART CLEAR=$KS_CLEAR ACTION=$KS_ACTION HOST=$KS_HOSTNAME TZ=$KS_TIMEZONE"
 echo "BOOT=$KS_BOOT_LOCATION APPEND=<$KS_BOOT_APPEND> TIMEOUT=$KS_BOOT_TIMEOUT"
 echo "ROOTPW=$KS_ROOTPW_MODE:$KS_ROOTPW LOCK=$KS_ROOTPW_LOCK"
@@ -88,7 +88,7 @@ describe('kickstart reading of the Anaconda test double', () => {
       ].join('\n'),
     );
     expect(out).not.toContain('TERMINATED');
-    expect(out).toContain('PARTS</boot 300 0 ext3 8\nswap 128 0 swap 9\n/ 2048 1 ext4 10\n>');
+    expect(out).toContain('PARTS</boot 300 0 ext3 8\nswap 128 0 swap 9\n/ 2048 1 ext4 10\n> LABEL=');
     expect(out).toContain('AUTOPART=0 CLEAR=1 ACTION=reboot HOST=kiln-host TZ=America/New_York');
     expect(out).toContain('BOOT=mbr APPEND=< console=ttyS0,115200n8 quiet> TIMEOUT=3');
     expect(out).toContain('ROOTPW=iscrypted:$6$salt$hash/with#hash LOCK=0');
@@ -103,6 +103,11 @@ describe('kickstart reading of the Anaconda test double', () => {
     ['the template form of a locked root', ['autopart', 'rootpw --lock --iscrypted locked', liveimg], 'ROOTPW=iscrypted:locked LOCK=1'],
     ['rootpw --plaintext with spaces', ['autopart', 'rootpw --plaintext "two words"', liveimg], 'ROOTPW=plaintext:two words LOCK=0'],
     ['bootloader --location=none', ['autopart', 'bootloader --location=none', liveimg], 'BOOT=none'],
+    [
+      "Fedora's hybrid cloud layout (GPT; PReP, BIOS boot and EFI system partitions with their default sizes where none is given)",
+      ['clearpart --all --initlabel --disklabel=gpt', 'part prepboot --fstype=prepboot', 'part biosboot --size=1 --fstype=biosboot', 'part /boot/efi --size=100 --fstype=efi', 'part /boot --size=1000', 'part / --grow', liveimg],
+      'PARTS<prepboot 4 0 prepboot 2\nbiosboot 1 0 biosboot 3\n/boot/efi 100 0 efi 4\n/boot 1000 0 ext4 5\n/ 1024 1 ext4 6\n> LABEL=gpt',
+    ],
   ])('accepts %s', async (_name, lines, expected) => {
     const out = await readKickstart(`${lines.join('\n')}\n`);
     expect(out).not.toContain('TERMINATED');
@@ -112,7 +117,9 @@ describe('kickstart reading of the Anaconda test double', () => {
   it.each([
     ['an unknown command', ['text', 'autopart', 'frobnicate --now', liveimg], 'on line 3 of the kickstart file: Unknown command: frobnicate'],
     ['an unknown option', ['part / --bogus', liveimg], 'on line 1 of the kickstart file: Unknown option for command part: --bogus'],
-    ['an unsupported filesystem', ['part / --fstype=xfs', liveimg], "on line 1 of the kickstart file: part / --fstype=xfs: kiln's Anaconda test double makes only ext2, ext3, ext4 and swap"],
+    ['an unsupported filesystem', ['part / --fstype=xfs', liveimg], "on line 1 of the kickstart file: part / --fstype=xfs: kiln's Anaconda test double makes only ext2, ext3, ext4, swap, efi, biosboot and prepboot"],
+    ['an EFI system partition elsewhere than /boot/efi', ['part /efi --fstype=efi', 'part / --grow', liveimg], 'on line 1 of the kickstart file: part /efi --fstype=efi: an EFI system partition is mounted at /boot/efi'],
+    ['a disk label the double does not make', ['clearpart --all --disklabel=mac', 'part / --grow', liveimg], "on line 1 of the kickstart file: clearpart --disklabel=mac: kiln's Anaconda test double makes gpt and msdos disk labels"],
     ['a mount point used twice', ['part / --size=100', 'part / --size=200', liveimg], 'on line 2 of the kickstart file: The mount point "/" is already in use'],
     ['part with autopart', ['autopart', 'part / --grow', liveimg], "on line 1 of the kickstart file: The part/partition and autopart commands can't be used at the same time"],
     ['%packages without liveimg', ['autopart', 'url --url=http://example/os', '%packages', '@core', '%end'], 'on line 3 of the kickstart file: %packages needs a package installer'],

@@ -1,8 +1,9 @@
 /**
  * The Anaconda test double end to end, without the rest of kiln: build (or reuse) the tree, inject
  * a kickstart with kiln's cpio writer, run the installer under plain QEMU TCG (its first stage
- * fetches the second from the tree over HTTP, as dracut does), then boot the installed disk alone
- * (BIOS → GRUB → Debian) and log in on the serial console. The failures: dracut's when the tree
+ * fetches the second from the tree over HTTP, as dracut does) under UEFI, then boot the installed
+ * disk alone (SeaBIOS, and OVMF with Secure Boot → shim → GRUB → Debian) and log in on the serial
+ * console. The failures: dracut's when the tree
  * has no installer image, Anaconda's (which wait instead of powering off) for a bad kickstart
  * and a failed script.
  */
@@ -16,7 +17,9 @@ import { appendToInitrd } from '../../src/installers/anaconda/cpio-newc.js';
 import { ANACONDA_QUIRKS } from '../../src/installers/anaconda/quirks.js';
 import { bootArgs } from '../../src/installers/anaconda/boot-args.js';
 import { startGuestServer, type GuestServer } from '../../src/pipeline/guest-server.js';
-import { bootAndTalk, createDisk, runInstaller, LOG_PORT } from './test-installer-support.js';
+import { renderGuestTemplate } from '../../src/template/guest-templates.js';
+import { inspectBootFirmware } from '../../src/image/boot-firmware.js';
+import { bootAndTalk, createDisk, runInstaller, LOG_PORT, type TestFirmware } from './test-installer-support.js';
 
 const ARCHES: TreeArch[] = ['x86_64', 'i686'];
 const trees = {} as Record<TreeArch, TestInstallerTree>;
@@ -55,35 +58,31 @@ afterAll(async () => {
 const BOOT_ARGS = 'inst.text inst.cmdline console=ttyS0,115200n8 panic=-1';
 const repo = (prefix: string) => `inst.repo=${server.guestBase}/${prefix}/`;
 
-function kickstart(arch: TreeArch): string {
-  const storage = ['zerombr', 'clearpart --all --initlabel', 'part /boot --fstype=ext4 --size=256', 'part / --fstype ext4 --size 2048 --grow'];
-  return [
-    '# kiln test: the Anaconda test double installs the Debian payload',
-    'text',
-    'lang en_US.UTF-8',
-    'keyboard us',
-    'timezone Etc/UTC --utc',
-    'network --bootproto=dhcp --hostname=kiln-test',
-    'selinux --disabled',
-    'firewall --disabled',
-    'services --enabled=ssh',
-    ...storage,
-    'bootloader --location=mbr --append="console=ttyS0,115200n8 kiln.test=1"',
-    'rootpw --plaintext kiln-secret',
-    `liveimg --url=${server.guestBase}/${arch}/${PAYLOAD_FILE} --checksum=sha256:${trees[arch].payloadSha256}`,
+/**
+ * Fedora's cloud layout as kiln's fedora-cloud template renders it for 40 (GPT; PReP, BIOS boot and
+ * EFI system partitions; /boot; GRUB for BIOS added by the template's %post after a UEFI install),
+ * with a root password, and this test's own sections after it: %packages (which a liveimg install
+ * ignores, with Anaconda's warning) and %post scripts in and out of the chroot.
+ */
+async function kickstart(arch: TreeArch): Promise<{ text: string; firmware?: string }> {
+  const ks = await renderGuestTemplate('fedora-cloud', {
+    release: '40',
+    arch,
+    variables: { root_password: 'kiln-secret', liveimg_url: `${server.guestBase}/${arch}/${PAYLOAD_FILE}`, liveimg_checksum: `sha256:${trees[arch].payloadSha256}` },
+  });
+  const own = [
     '%packages',
     '@core',
     '%end',
     '%post --erroronfail',
     'echo "kiln post $(cat /etc/debian_version)" > /etc/kiln-post-marker',
-    `echo "KILN-POST in chroot: $(cat /etc/hostname)" > /dev/virtio-ports/${LOG_PORT}`,
+    `echo "KILN-POST in chroot: $(cat /etc/kiln-post-marker)" > /dev/virtio-ports/${LOG_PORT}`,
     '%end',
     '%post --nochroot --interpreter=/bin/sh',
     'echo "KILN-NOCHROOT fstab lines: $(grep -c UUID= $ANA_INSTALL_PATH/etc/fstab)"',
     '%end',
-    'poweroff',
-    '',
-  ].join('\n');
+  ];
+  return { text: `${ks.text.trimEnd()}\n\n${own.join('\n')}\n`, firmware: ks.firmware };
 }
 
 async function withKickstart(arch: TreeArch, name: string, ks: string): Promise<{ dir: string; initrd: string; disk: string }> {
@@ -97,15 +96,16 @@ async function withKickstart(arch: TreeArch, name: string, ks: string): Promise<
   return { dir, initrd, disk };
 }
 
-// One arch here (a separate /boot, a password login, %post in and out of the chroot): kiln's own
-// install test (install.test.ts) installs and boots both arches from this test double too, and CI
-// has 90 minutes on 2 cores without KVM.
+// One arch here: kiln's own install test (install.test.ts) installs and boots both arches from
+// this test double too (BIOS, msdos), and CI has 90 minutes on 2 cores without KVM.
 describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => {
-  it('installs the payload from a kickstart; the disk then boots by itself to a login prompt', async () => {
-    const { dir, initrd, disk } = await withKickstart(arch, `install-${arch}`, kickstart(arch));
+  it("installs Fedora's hybrid layout under UEFI from the tree's stage2, with %post in and out of the chroot; the disk then boots by itself under SeaBIOS and under Secure Boot", async () => {
+    const ks = await kickstart(arch);
+    expect(ks.firmware).toBe('uefi');
+    const { dir, initrd, disk } = await withKickstart(arch, `hybrid-${arch}`, ks.text);
     served.length = 0;
-    const install = await runInstaller({ arch, kernel: trees[arch].kernel, initrd, append: `inst.ks=file:/ks.cfg ${repo(arch)} ${BOOT_ARGS}`, disk, dir, timeoutMs: 20 * 60_000 });
-    process.stderr.write(`[test-installer] ${arch}: install took ${install.seconds.toFixed(1)} s under TCG\n`);
+    const install = await runInstaller({ arch, kernel: trees[arch].kernel, initrd, append: `inst.ks=file:/ks.cfg ${repo(arch)} ${BOOT_ARGS}`, disk, dir, timeoutMs: 20 * 60_000, firmware: 'uefi' });
+    process.stderr.write(`[test-installer] ${arch}: UEFI install took ${install.seconds.toFixed(1)} s under TCG\n`);
 
     // The first stage read .treeinfo and fetched the image its [stage2] names, as dracut does.
     expect(served.slice(0, 2)).toEqual([`/${arch}/.treeinfo`, `/${arch}/${STAGE2_PATH}`]);
@@ -115,26 +115,37 @@ describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => 
 
     expect(install.log).toMatch(/^\d\d:\d\d:\d\d,\d{3} INFO anaconda: kiln's Anaconda test double \(NOT Anaconda/m);
     expect(install.log).not.toContain('Traceback (');
+    expect(install.log).toContain('booted under UEFI; disk label gpt');
+    expect(install.log).toMatch(/EFI system partition: .*EFI\/BOOT\/BOOTX64\.EFI/);
     expect(install.log).toContain('WARNING packaging: %packages on line');
-    expect(install.log).toContain('KILN-POST in chroot: kiln-test');
-    expect(install.log).toMatch(/INFO program: KILN-NOCHROOT fstab lines: [12]/);
+    expect(install.log).toContain('KILN-POST in chroot: kiln post 12.');
+    expect(install.log).toMatch(/INFO program: KILN-NOCHROOT fstab lines: [2-9]/);
     expect(install.log).toContain('Installation complete');
     expect(install.console).toContain("kiln's Anaconda test double"); // mirrored on ttyS0
 
-    const boot = await bootAndTalk(
-      arch,
-      disk,
-      [
-        { expect: 'kiln-test login:', send: 'root\n' },
-        { expect: 'Password:', send: 'kiln-secret\n' },
-        { expect: /root@kiln-test:~# $/m, send: 'cat /proc/cmdline /etc/kiln-post-marker; echo KILN-DONE-$((6*7)); poweroff\n' },
-        { expect: 'KILN-DONE-42' },
-      ],
-      15 * 60_000,
-    );
-    process.stderr.write(`[test-installer] ${arch}: boot to login took ${boot.loginSeconds.toFixed(1)} s under TCG\n`);
-    expect(boot.output).toMatch(/root=UUID=[0-9a-f-]{36} .*kiln\.test=1/);
-    expect(boot.output).toContain('kiln post 12.');
+    // kiln's own reading of the disk (what capture records): both firmwares, a signed loader.
+    const facts = await inspectBootFirmware({ image: disk, format: 'qcow2', virtualSize: 6 * 1024 ** 3, arch, tmpDir: dir });
+    expect(facts.firmware).toEqual(['bios', 'uefi', 'uefi-secure']);
+
+    const SECURE_BOOT_VAR = '/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c';
+    for (const [firmware, says] of [['bios', /FW-bios-SB\s/], ['uefi-secure', /FW-uefi-SB1\s/]] as [TestFirmware, RegExp][]) {
+      const boot = await bootAndTalk(
+        arch,
+        disk,
+        [
+          { expect: 'login:', send: 'root\n' },
+          { expect: 'Password:', send: 'kiln-secret\n' },
+          { expect: /root@[\w-]+:~# $/m, send: `cat /proc/cmdline /etc/kiln-post-marker; echo FW-$([ -d /sys/firmware/efi ] && echo uefi || echo bios)-SB$(od -An -tu1 -j4 -N1 ${SECURE_BOOT_VAR} 2>/dev/null | tr -d ' '); poweroff\n` },
+          { expect: /FW-\w+-SB\d*\s/ },
+        ],
+        15 * 60_000,
+        { snapshot: true, firmware, dir },
+      );
+      process.stderr.write(`[test-installer] ${arch}: ${firmware} boot to login took ${boot.loginSeconds.toFixed(1)} s under TCG\n`);
+      expect(boot.output).toMatch(says);
+      expect(boot.output).toMatch(/root=UUID=[0-9a-f-]{36} .*console=ttyS0/);
+      expect(boot.output).toContain('kiln post 12.');
+    }
   });
 });
 

@@ -10,12 +10,13 @@ import { collect } from '../../src/core/events.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 import { composeIdentity, loadDropSpec } from '../../src/compose/index.js';
 import { planDrop } from '../../src/pipeline/drop/plan.js';
+import { regionProblem } from '../../src/providers/aws/regions.js';
 
 const DEMO = join(PROJECT_ROOT, 'scripts/demo/fedora-cloud.drop.yaml');
 
 describe('planDrop', () => {
   it('the demo spec: one install per arch shared by every image, Pungi names, EC2 i686 failable', async () => {
-    const spec = await loadDropSpec(DEMO);
+    const spec = await loadDropSpec(DEMO, { regionProblem });
     const compose = composeIdentity(spec, { date: '20261125', type: 'production', respin: 0, label: 'Beta-1.3' });
     expect(compose.id).toBe('Fedora-Cloud-19-20261125.0');
     const plan = await planDrop(spec, compose, { cwd: PROJECT_ROOT, emit: collect().emit });
@@ -42,7 +43,7 @@ describe('planDrop', () => {
         join(dir, 'spec.yaml'),
         ['release: { name: Fedora, short: Fedora, version: "19" }', 'variant: Cloud', 'arches: [x86_64]', 'tree: /srv/tree/', 'images:', '  - name: Fedora-Cloud-Base', '    kickstart: bad.ks', '    targets: [openstack]', ''].join('\n'),
       );
-      const spec = await loadDropSpec(join(dir, 'spec.yaml'));
+      const spec = await loadDropSpec(join(dir, 'spec.yaml'), { regionProblem });
       const compose = composeIdentity(spec, { date: '20261125', type: 'nightly', respin: 0 });
       await expect(planDrop(spec, compose, { cwd: dir, emit: collect().emit })).rejects.toMatchObject({
         code: 'KS_INVALID',

@@ -26,4 +26,26 @@ describe('FileTail', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("hands out a prompt that waits with no newline (getty's login:), once, and only a prompt", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiln-tail-'));
+    const path = join(dir, 'console.log');
+    const lines: string[] = [];
+    const tail = new FileTail(path, (l) => lines.push(l), /\slogin: ?$/);
+    try {
+      await appendFile(path, 'Debian GNU/Linux 12 localhost ttyS0\r\n\r\nlocalhost login: ');
+      await tail['readOnce']();
+      expect(lines).toEqual(['Debian GNU/Linux 12 localhost ttyS0', '', 'localhost login: ']);
+      await tail['readOnce']();
+      await appendFile(path, '[  99.1] a kernel line that has not ended');
+      await tail['readOnce']();
+      expect(lines).toHaveLength(3);
+      await appendFile(path, '\n');
+      await tail.drain();
+      expect(lines.at(-1)).toBe('[  99.1] a kernel line that has not ended');
+    } finally {
+      tail.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

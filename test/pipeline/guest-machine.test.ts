@@ -142,6 +142,30 @@ describe('GuestMachine in boot-test mode', () => {
     expect(m.failure).toMatchObject({ reason: 'no-bootloader' });
   });
 
+  // Lines as Debian's OVMF writes them on the serial console (libvirt, an empty disk; a refused loader).
+  it.each([
+    ['BdsDxe: starting Boot0002 "EFI Internal Shell" from Fv(7CB8BDC9-F8EB-4F34-AAEA-3EE4AF6516A1)/FvFile(7C04A583-9E3E-4F1C-AD65-E05268D0B4D1)', /found no boot loader/],
+    ['BdsDxe: No bootable option or device was found.', /found no boot loader/],
+    ['BdsDxe: failed to load Boot0001 "UEFI Misc Device" from PciRoot(0x0)/Pci(0x3,0x0): Access Denied', /not signed by a key Secure Boot trusts/],
+    ['BdsDxe: failed to start Boot0001 "UEFI Misc Device" from PciRoot(0x0)/Pci(0x1,0x0)/Pci(0x0,0x0): Security Violation', /not signed by a key Secure Boot trusts/],
+  ])('OVMF: %s fails at once as no-bootloader', (text, message) => {
+    const m = boot();
+    m.boot(0);
+    line(m, 1, text);
+    expect(m.failure).toMatchObject({ reason: 'no-bootloader', message: expect.stringMatching(message) });
+  });
+
+  it.each([
+    'BdsDxe: failed to load Boot0002 "UEFI PXEv4 (MAC:525400123456)" from PciRoot(0x0)/Pci(0x1E,0x0): Not Found',
+    // Secure Boot refusing OVMF's own shell is not the image's doing (what follows decides).
+    'BdsDxe: failed to start Boot0002 "EFI Internal Shell" from Fv(7CB8BDC9-F8EB-4F34-AAEA-3EE4AF6516A1)/FvFile(7C04A583-9E3E-4F1C-AD65-E05268D0B4D1): Security Violation',
+  ])("OVMF's failure to start one boot option (it tries the next) is not a failure: %s", (text) => {
+    const m = boot();
+    m.boot(0);
+    line(m, 1, text);
+    expect(m.failure).toBeUndefined();
+  });
+
   it('no kernel within the deadline is no-bootloader too', () => {
     const m = boot();
     m.boot(0);

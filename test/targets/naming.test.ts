@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256File } from '../../src/core/hash.js';
+import { runUnchecked } from '../../src/core/run.js';
 import { outputStem, sha256Line } from '../../src/targets/naming.js';
 
 describe('outputStem', () => {
@@ -22,7 +27,17 @@ describe('outputStem', () => {
 });
 
 describe('sha256Line', () => {
-  it('is what sha256sum -c reads', () => {
-    expect(sha256Line('ab'.repeat(32), 'x.qcow2')).toBe(`${'ab'.repeat(32)}  x.qcow2\n`);
+  it('is what sha256sum -c reads, and it catches a changed file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kiln-sha256-line-'));
+    try {
+      const file = 'Fedora-Cloud-Base-19.x86_64.qcow2';
+      await writeFile(join(dir, file), 'qcow2 bytes');
+      await writeFile(join(dir, `${file}.sha256`), sha256Line(await sha256File(join(dir, file)), file));
+      expect((await runUnchecked('sha256sum', ['--strict', '-c', `${file}.sha256`], { cwd: dir, timeoutMs: 10_000 })).stdout).toBe(`${file}: OK\n`);
+      await writeFile(join(dir, file), 'other bytes');
+      expect((await runUnchecked('sha256sum', ['--strict', '-c', `${file}.sha256`], { cwd: dir, timeoutMs: 10_000 })).exitCode).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

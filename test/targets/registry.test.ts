@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KilnError } from '../../src/core/errors.js';
 import { pickTargets, targetRegistry } from '../../src/targets/registry.js';
-import { TARGET_NAMES } from '../../src/targets/types.js';
 
 const thrown = (f: () => unknown): KilnError => {
   try {
@@ -29,31 +28,14 @@ describe('pickTargets', () => {
     const err = thrown(() => pickTargets(input));
     expect(err).toMatchObject({ code: 'USAGE', exitCode: 2 });
     expect(err.message).toBe(message);
-    expect(err.hint).toBe(`Known targets: ${TARGET_NAMES.join(', ')}.`);
-  });
-
-  it('has a plugin under every name, named as its key', () => {
-    expect(Object.keys(targetRegistry)).toEqual([...TARGET_NAMES]);
-    for (const [name, t] of Object.entries(targetRegistry)) expect(t.name).toBe(name);
+    // The hint names every target kiln makes, and each one it names is accepted.
+    const named = Object.keys(targetRegistry).filter((name) => new RegExp(`(^|[\\s,:])${name}([\\s,.]|$)`).test(err.hint!));
+    expect(named).toEqual(Object.keys(targetRegistry));
+    expect(pickTargets(named)).toEqual(named);
   });
 });
 
 describe('target options', () => {
-  it.each([
-    ['openstack', undefined, { compat: '1.1' }, 'qcow2'],
-    ['openstack', { compat: '0.10' }, { compat: '0.10' }, 'qcow2'],
-    ['raw-tar-xz', undefined, { level: 6 }, 'raw.tar.xz'],
-    ['raw-xz', { level: 0 }, { level: 0 }, 'raw.xz'],
-    ['ec2', undefined, {}, 'raw'],
-    ['appliance', undefined, { memoryMiB: 1024, vcpus: 1, diskFormat: 'qcow2', disks: [], graphics: true }, 'appliance.tar'],
-    ['appliance', { diskFormat: 'raw', disks: [{ use: 'data', sizeMiB: 10 }] }, { memoryMiB: 1024, vcpus: 1, diskFormat: 'raw', disks: [{ use: 'data', sizeMiB: 10 }], graphics: true }, 'appliance.tar.xz'],
-  ] as const)('%s %j', (name, raw, resolved, extension) => {
-    const t = targetRegistry[name];
-    const o = t.options(raw as never, 'x86_64');
-    expect(o).toEqual(resolved);
-    expect(t.extension(o as never)).toBe(extension);
-  });
-
   it.each([
     ['openstack', { compat: '2' }, /invalid openstack qcow2 compat '2'/],
     ['openstack', { colour: 'blue' }, /no option colour/],

@@ -44,6 +44,8 @@ describe('TDL → image spec (golden kickstarts)', () => {
       arch: 'x86_64',
       tree: 'http://archives.fedoraproject.org/pub/archive/fedora/linux/releases/19/Fedora/x86_64/os/',
       diskSizeBytes: 6 * 2 ** 30,
+      // Fedora 19's cloud images boot BIOS only (hybrid from 35: guest-templates/templates.json).
+      firmware: 'bios',
       rootPassword: 'ozrootpw',
       kernelParams: ['inst.sshd', 'ip=dhcp'],
       source: { kind: 'tdl', path: 'tdl/fedora-19-cloud.tdl' },

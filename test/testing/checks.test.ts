@@ -71,3 +71,30 @@ describe('boot test checks', () => {
     expect(parseFacts(good.replace('facts-end=1', '')).complete).toBe(false);
   });
 });
+
+describe('the firmware the guest says it booted under', () => {
+  const check = (line: string | undefined, firmware: 'bios' | 'uefi' | 'uefi-secure') => {
+    const text = line === undefined ? good : good.replace('root-fs-bytes=', `${line}\nroot-fs-bytes=`);
+    return judge(parseFacts(text), { ...expectations, firmware }).find((c) => /^(booted under|Secure Boot)/.test(c.name))!;
+  };
+
+  it.each([
+    ['firmware=bios', 'bios', 'booted under BIOS', 'pass', /\/sys\/firmware\/efi absent/],
+    ['firmware=uefi 0', 'bios', 'booted under BIOS', 'fail', /booted under UEFI/],
+    ['firmware=uefi 0', 'uefi', 'booted under UEFI', 'pass', /EFI runtime services present$/],
+    ['firmware=bios', 'uefi', 'booted under UEFI', 'fail', /booted under BIOS/],
+    ['firmware=uefi 1', 'uefi-secure', 'Secure Boot enforcing', 'pass', /SecureBoot EFI variable is 1/],
+    ['firmware=uefi 0', 'uefi-secure', 'Secure Boot enforcing', 'fail', /variable is 0/],
+    ['firmware=uefi unknown', 'uefi-secure', 'Secure Boot enforcing', 'fail', /could not be read/],
+    ['firmware=bios', 'uefi-secure', 'Secure Boot enforcing', 'fail', /booted under BIOS/],
+    [undefined, 'uefi', 'booted under UEFI', 'fail', /did not report its firmware/],
+  ] as const)('%s, started with %s: %s %s', (line, firmware, name, status, detail) => {
+    const c = check(line, firmware);
+    expect(c).toMatchObject({ name, status });
+    expect(c.detail).toMatch(detail);
+  });
+
+  it('no firmware expected (an older report): no firmware check', () => {
+    expect(judge(parseFacts(good), expectations).map((c) => c.name)).not.toContain('booted under BIOS');
+  });
+});

@@ -7,9 +7,11 @@
 # reads a kickstart subset (see scripts/test-installer/README.md), logs like Anaconda on the
 # virtio port org.fedoraproject.anaconda.log.0 and the console, and fails with Anaconda's wording.
 #
-# Order, as in Anaconda: read and check the whole kickstart; %pre; partition, format and mount
-# under /mnt/sysimage; unpack the liveimg payload; fstab, host name, time zone, root password,
-# services; boot loader; %post; copy the logs; unmount; poweroff/reboot/halt.
+# Order, as in Anaconda: read and check the whole kickstart; %pre; plan the partitions and check
+# that the boot loader will have what it needs for the firmware the installer booted under;
+# partition, format and mount under /mnt/sysimage; unpack the liveimg payload; fstab, host name,
+# time zone, root password, services; boot loader; %post; copy the logs; unmount;
+# poweroff/reboot/halt.
 
 # /sbin first: the real mke2fs there, not busybox's ext2-only applet.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
@@ -90,6 +92,7 @@ get_kickstart "$INST_KS"
 read_kickstart "$KS_PATH"
 run_scripts pre
 plan_partitions
+check_boot_storage
 make_partitions
 make_filesystems
 mount_target

@@ -8,11 +8,12 @@ import { accelOption, connectOption, jobContext, positiveInt, storeOption, type 
 import { describeOutputs, outOption, targetOption, targetsRequest, targetTuningOptions, type TargetFlags } from './target-options.js';
 import { testOptions, testRequest, type TestFlags } from './test.js';
 import { formatReport } from '../../testing/report.js';
+import { describeFirmware } from '../../image/boot-firmware.js';
 
 /** Shown in --help; applied by the pipeline only where neither the flags nor the input say anything. */
 const DEFAULTS = { arch: 'x86_64', diskSize: '10G', memory: '2048', vcpus: '2', stallTimeout: '300', timeout: '3h' };
 
-interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'timeout' | 'memory'> {
+interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'timeout' | 'memory' | 'firmware'> {
   test?: boolean;
   kickstart?: string;
   template?: string;
@@ -27,6 +28,7 @@ interface BuildFlags extends TargetFlags, JobFlags, Omit<TestFlags, 'arch' | 'ti
   stallTimeout?: string;
   timeout?: string;
   keepFailed?: boolean;
+  firmware?: 'bios' | 'uefi';
 }
 
 function parseVars(values: string[] | undefined): Record<string, string> {
@@ -58,6 +60,7 @@ function installRequest(file: string | undefined, f: BuildFlags): InstallRequest
     stallTimeoutS: f.stallTimeout === undefined ? undefined : parseDuration(f.stallTimeout, '--stall-timeout'),
     timeoutS: f.timeout === undefined ? undefined : parseDuration(f.timeout, '--timeout'),
     keepFailed: Boolean(f.keepFailed),
+    firmware: f.firmware,
   };
 }
 
@@ -73,6 +76,11 @@ export const buildCommand = defineCommand<BuildFlags>({
     { flags: '--syntax <version>', description: 'kickstart syntax to validate against, e.g. F19, RHEL7' },
     { flags: '--tree <url|dir>', description: 'install tree: an http(s) URL or a local directory (.treeinfo, images/pxeboot)' },
     { flags: '--arch <arch>', description: "x86_64 or i686 (i386); a TDL's <arch> when not given", default: DEFAULTS.arch },
+    {
+      flags: '--firmware <firmware>',
+      description: 'the firmware the installer boots under, bios or uefi (OVMF); default: what the template asks for its release (fedora-cloud: uefi from 35 on x86_64), else bios',
+      choices: ['bios', 'uefi'],
+    },
     { flags: '--disk-size <size>', description: "size of the installed disk; a TDL's <size> when not given", default: DEFAULTS.diskSize },
     { flags: '--memory <MiB>', description: 'guest memory in MiB (not part of the store key)', default: DEFAULTS.memory },
     { flags: '--vcpus <n>', description: 'guest CPUs (not part of the store key)', default: DEFAULTS.vcpus },
@@ -96,13 +104,14 @@ export const buildCommand = defineCommand<BuildFlags>({
     'kiln build fedora-19-cloud.tdl --tree ./tree',
     'kiln build --template fedora-cloud --release 19 --tree ./tree --var liveimg_url=http://127.0.0.1:8000/rootfs.tar.gz',
     'kiln build --kickstart cloud.ks --tree ./tree --arch i686 --target openstack,raw-tar-xz --out ./out',
+    'kiln build --template fedora-cloud --release 40 --tree ./tree --firmware bios      # a BIOS install of the hybrid layout',
   ],
   async action(args, flags, ctx) {
     // Every flag is checked before anything is installed; the targets run on the captured base.
     const install = installRequest(args[0], flags);
     const targets = targetsRequest(flags, false);
     if (flags.test && !targets) throw usageError('--test needs targets to test', 'Add --target … --out DIR.');
-    const test = flags.test ? await testRequest({ ...flags, arch: undefined, timeout: undefined, memory: undefined }) : undefined;
+    const test = flags.test ? await testRequest({ ...flags, arch: undefined, timeout: undefined, memory: undefined, firmware: undefined }) : undefined;
     const { runJob } = await import('../../pipeline/job.js');
     const result = await runJob({ install, targets, test }, jobContext(flags, ctx));
     const base = result.base!;
@@ -113,6 +122,7 @@ export const buildCommand = defineCommand<BuildFlags>({
       text: [
         `base image ${shortId(base.id)} ${r.name}${r.version ? `-${r.version}` : ''} ${r.arch}: ${how}`,
         `  disk: ${base.disk} (${formatBytes(r.disk.actualSize)} used of ${formatBytes(r.disk.virtualSize)})`,
+        ...(r.boot ? [`  boots under: ${describeFirmware(r.boot)} (installed under ${r.installer.firmware === 'uefi' ? 'UEFI' : 'BIOS'})`] : []),
         `  logs: ${r.logDir}`,
         `  packages: ${r.packages.length}`,
         ...(result.targets ? describeOutputs(result.targets) : []),

@@ -5,6 +5,7 @@ import { usageError } from '../../core/errors.js';
 import type { TestRequest } from '../../pipeline/test-step.js';
 import { formatReport } from '../../testing/report.js';
 import { accelOption, connectOption, jobContext, type JobFlags } from './shared-options.js';
+import { FIRMWARES, type Firmware } from '../../image/boot-firmware.js';
 
 export interface TestFlags extends JobFlags {
   as?: 'nocloud' | 'ec2';
@@ -16,6 +17,15 @@ export interface TestFlags extends JobFlags {
   report?: string;
   junit?: string;
   keepOnFailure?: boolean;
+  firmware?: string;
+}
+
+/** --firmware bios,uefi,uefi-secure: each once, in the order given. */
+export function parseFirmwares(value: string): Firmware[] {
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const bad = list.filter((v) => !(FIRMWARES as readonly string[]).includes(v));
+  if (list.length === 0 || bad.length > 0) throw usageError(`--firmware ${value}: expected a comma-separated list of ${FIRMWARES.join(', ')}`);
+  return [...new Set(list)] as Firmware[];
 }
 
 const DEFAULTS = { timeout: '10m', memory: '1024', report: 'kiln-test-report' };
@@ -29,6 +39,7 @@ export async function testRequest(f: TestFlags, images?: string[]): Promise<Test
     images,
     as: f.as,
     user: f.user,
+    firmware: f.firmware === undefined ? undefined : parseFirmwares(f.firmware),
     arch: f.arch === undefined ? undefined : normalizeArch(f.arch),
     growBytes: f.grow === undefined ? undefined : parseSize(f.grow, '--grow'),
     timeoutS: parseDuration(f.timeout ?? DEFAULTS.timeout, '--timeout'),
@@ -55,6 +66,10 @@ export const testCommand = defineCommand<TestFlags>({
   options: [
     ...testOptions,
     { flags: '--arch <arch>', description: 'the images\' arch when no kiln record says (default x86_64)' },
+    {
+      flags: '--firmware <list>',
+      description: 'boot each image under each of these: bios (SeaBIOS), uefi (OVMF), uefi-secure (OVMF, Secure Boot enforcing with Microsoft\'s keys); default: BIOS when the disk boots BIOS, else UEFI',
+    },
     { flags: '--timeout <duration>', description: 'hard limit per image, boot to last check', default: DEFAULTS.timeout },
     { flags: '--memory <MiB>', description: 'guest memory', default: DEFAULTS.memory },
     connectOption,
@@ -66,6 +81,7 @@ export const testCommand = defineCommand<TestFlags>({
     'kiln test out/Fedora-Cloud-Base-19-Demo.x86_64.appliance.tar',
     'kiln test /srv/composes/Fedora-Cloud-19-20261125.0                # every image of a drop',
     'kiln test image.qcow2 --junit report.xml --keep-on-failure --grow 2G',
+    'kiln test out/Fedora-Cloud-Base-40-Demo.x86_64.qcow2 --firmware bios,uefi,uefi-secure   # a hybrid image, every way it boots',
   ],
   helpText: [
     'The image is never written: the guest runs on a qcow2 overlay (raw.xz and raw.tar.xz are unpacked',
@@ -73,7 +89,9 @@ export const testCommand = defineCommand<TestFlags>({
     'for the test; ec2 gives the guest EC2\'s SMBIOS identity and serves 169.254.169.254 (IMDSv2 tokens',
     'required) with the key in public-keys. Checks: boot, SSH login, cloud-init done without errors,',
     'the datasource, the host name from the metadata, machine-id and SSH host keys made on this boot,',
-    'no build leftovers, root grown (--grow), root locked (ec2). Exit 1 when a check fails.',
+    'no build leftovers, root grown (--grow), root locked (ec2), the firmware the guest says it booted under',
+    '(Secure Boot: the SecureBoot EFI variable). An image asked to boot a way its disk cannot (no EFI system',
+    'partition for uefi, an unsigned loader for uefi-secure) fails without starting. Exit 1 when a check fails.',
   ].join('\n'),
   async action(args, flags, ctx) {
     const test = await testRequest(flags, args);

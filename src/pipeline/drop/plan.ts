@@ -88,7 +88,7 @@ export async function planDrop(spec: DropSpec, compose: ComposeIdentity, o: Plan
         continue;
       }
       const answer = resolved.driver.answerFile(resolved.spec);
-      const key = sha256([resolved.driver.name, answer.keyText, arch, resolved.tree, resolved.diskSizeBytes].join('\n')).slice(0, 12);
+      const key = sha256([resolved.driver.name, answer.keyText, arch, resolved.firmware, resolved.tree, resolved.diskSizeBytes].join('\n')).slice(0, 12);
       const shared = installs.get(key) ?? { key, resolved, items: [] };
       shared.items.push(id);
       installs.set(key, shared);

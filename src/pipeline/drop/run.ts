@@ -59,7 +59,13 @@ export interface DropResult {
 }
 
 export async function runDrop(request: DropRequest, ctx: JobContext): Promise<DropResult> {
-  const spec = await loadDropSpec(resolve(ctx.cwd, request.spec));
+  const { regionProblem } = await import('../../providers/aws/regions.js');
+  const spec = await loadDropSpec(resolve(ctx.cwd, request.spec), { regionProblem });
+  if (spec.publish.ec2) {
+    // The AWS profile is the machine's, not the spec's: checked here, before anything is built.
+    const { checkProfile } = await import('../../providers/aws/profile.js');
+    await checkProfile(spec.publish.ec2.profile, 'publish.ec2.profile');
+  }
   if (request.test) spec.test = request.test;
   checkComposeLabel(request.type, request.label, request.type !== 'production');
   if (request.signKey) await checkSigningKey(request.signKey, request.gnupgHome, ctx.signal);
@@ -146,7 +152,15 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
     const result: DropResult = { composeId: compose.id, dir, status, resumed: Boolean(choice.record), items: record.items };
     if (status !== 'DOOMED' && request.koji) {
       const { kojiImportCompose } = await import('../koji/koji-import.js');
-      result.koji = await phase('koji-import', ctx.emit, () => kojiImportCompose({ ...request.koji!, dir, storeDir: ctx.storeDir, emit: ctx.emit, signal: ctx.signal }));
+      result.koji = await phase('koji-import', ctx.emit, () => kojiImportCompose({ ...request.koji!, dir, storeDir: ctx.storeDir, emit: ctx.emit, signal: ctx.signal })).catch((error: unknown) => {
+        // The compose is done and stays; running the drop again would start a new one.
+        const e = error instanceof KilnError ? error : undefined;
+        throw new KilnError(e?.code ?? 'KOJI_IMPORT_ERROR', `compose ${compose.id} is ${status}, but its Koji import failed: ${(error as Error).message}`, {
+          cause: error,
+          details: e?.details,
+          hint: `${e?.hint ? `${e.hint} ` : ''}Import it again with: kiln koji import ${dir} (the same --hub and credentials).`,
+        });
+      });
     }
     if (status === 'DOOMED') {
       throw new KilnError('DROP_DOOMED', `compose ${compose.id} is DOOMED: ${failed.filter((i) => !i.failable).map((i) => `${i.image} ${i.arch}`).join(', ')} failed`, {

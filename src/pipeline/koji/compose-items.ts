@@ -3,7 +3,8 @@
  * as the drop names it (the image's name, its version and release: Fedora-Cloud-Base,
  * 19_Beta, 1.3), holding every arch's outputs that are in the compose (checked against the
  * compose's record), per arch the base image's buildroot, records and build logs, and the boot
- * test's logs. Images that failed (a failable one) have nothing in the compose and make no build.
+ * test's logs. An image with nothing in the compose (EC2 only: its product is its AMIs; or a
+ * failable one that failed) makes no build.
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -16,7 +17,11 @@ import { readDropRecord, type DropItemRecord } from '../drop/record.js';
 import type { HostFacts } from './host-facts.js';
 import { baseFiles, buildrootOf, fileOf, sourceOf } from './target-items.js';
 
-export const DROP_RECORD = 'compose/metadata/kiln.json';
+/** kiln's record of a compose (compose/metadata/kiln.json): where the compose layout keeps it. */
+export function dropRecordFile(dir: string): string {
+  // The record's place does not depend on the variant.
+  return composeLayout(dir, '').kilnFile;
+}
 
 export interface ComposeDirInput {
   dir: string;
@@ -41,8 +46,9 @@ async function baseOf(store: Store, item: DropItemRecord, dir: string): Promise<
 }
 
 export async function itemsFromCompose(i: ComposeDirInput): Promise<ImportItem[]> {
-  const record = await readDropRecord(join(i.dir, DROP_RECORD));
-  if (!record) throw new KilnError('KOJI_NO_OUTPUTS', `${i.dir} has no ${DROP_RECORD}: not a compose kiln drop made`);
+  const recordPath = dropRecordFile(i.dir);
+  const record = await readDropRecord(recordPath);
+  if (!record) throw new KilnError('KOJI_NO_OUTPUTS', `${i.dir} has no compose/metadata/kiln.json: not a compose kiln drop made`);
   const layout = composeLayout(i.dir, record.variant);
   const images = [...new Set(record.items.map((r) => r.image))];
   const items: ImportItem[] = [];
@@ -65,7 +71,7 @@ export async function itemsFromCompose(i: ComposeDirInput): Promise<ImportItem[]
       }
     }
     const first = done[0]!;
-    const recordFile = await fileOf(join(i.dir, DROP_RECORD), { name: `kiln-${record.composeId}.json`, kind: 'record', arch: 'noarch', buildroot: bases[0]!.id });
+    const recordFile = await fileOf(recordPath, { name: `kiln-${record.composeId}.json`, kind: 'record', arch: 'noarch', buildroot: bases[0]!.id });
     const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
     items.push({
       nvr: { name: image, version: first.version, release: first.release },

@@ -5,12 +5,12 @@
  * session is logged out at the end.
  */
 import { access, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { KilnError, usageError } from '../../core/errors.js';
 import type { Emit } from '../../core/events.js';
-import { importItem, KojiSession, nvrString, type ImportResult, type Nvr } from '../../providers/koji/index.js';
+import { importItem, KojiSession, nvrString, type ImportItem, type ImportResult, type Nvr } from '../../providers/koji/index.js';
 import { openStore } from '../../store/store.js';
-import { DROP_RECORD, itemsFromCompose } from './compose-items.js';
+import { dropRecordFile, itemsFromCompose } from './compose-items.js';
 import { hostFacts } from './host-facts.js';
 import { itemFromTargetsDir } from './target-items.js';
 
@@ -42,7 +42,7 @@ export type KojiComposeImportRequest = Omit<KojiImportRequest, 'nvr'>;
 
 /** A compose of `kiln drop` (it holds kiln's record), rather than `kiln target` outputs. */
 export async function isComposeDir(dir: string): Promise<boolean> {
-  return access(join(dir, DROP_RECORD)).then(() => true, () => false);
+  return access(dropRecordFile(dir)).then(() => true, () => false);
 }
 
 /** Koji's NVR rules (koji.check_NVR): no whitespace or slashes; no '-' in version or release. */
@@ -84,6 +84,18 @@ export async function kojiImportCompose(r: KojiComposeImportRequest): Promise<Im
   const host = await hostFacts(r.emit, r.signal);
   const items = await itemsFromCompose({ dir: resolve(r.dir), store: openStore(resolve(r.storeDir)), host });
   for (const item of items) checkNvr(item.nvr);
+  return importAll(items, r);
+}
+
+export async function kojiImport(r: KojiImportRequest): Promise<ImportResult> {
+  checkNvr(r.nvr);
+  const host = await hostFacts(r.emit, r.signal);
+  const item = await itemFromTargetsDir({ dir: resolve(r.dir), nvr: r.nvr, store: openStore(resolve(r.storeDir)), host });
+  return (await importAll([item], r))[0]!;
+}
+
+/** One session for the items, imported in order; logged out whatever happens. */
+async function importAll(items: ImportItem[], r: KojiComposeImportRequest): Promise<ImportResult[]> {
   const session = await openKojiSession(r, r.signal);
   try {
     const results: ImportResult[] = [];
@@ -92,19 +104,6 @@ export async function kojiImportCompose(r: KojiComposeImportRequest): Promise<Im
       results.push(await importItem(item, { session, cg: r.cg, tag: r.tag, emit: r.emit, signal: r.signal }));
     }
     return results;
-  } finally {
-    await session.close();
-  }
-}
-
-export async function kojiImport(r: KojiImportRequest): Promise<ImportResult> {
-  checkNvr(r.nvr);
-  const host = await hostFacts(r.emit, r.signal);
-  const item = await itemFromTargetsDir({ dir: resolve(r.dir), nvr: r.nvr, store: openStore(resolve(r.storeDir)), host });
-  const session = await openKojiSession(r, r.signal);
-  try {
-    r.emit({ type: 'message', level: 'info', text: `importing ${nvrString(r.nvr)} (${item.files.length} files) into ${session.hub} as content generator ${r.cg}` });
-    return await importItem(item, { session, cg: r.cg, tag: r.tag, emit: r.emit, signal: r.signal });
   } finally {
     await session.close();
   }

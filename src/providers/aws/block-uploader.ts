@@ -27,6 +27,8 @@ export interface UploadBlocksOptions {
   signal?: AbortSignal;
   emit?: Emit;
   task?: string;
+  /** Words, details, hint and cause for a block's final failure (the caller knows its transport). */
+  explain?: (error: unknown) => { text: string; details?: string[]; hint?: string; cause?: unknown };
 }
 
 export interface UploadBlocksResult {
@@ -99,10 +101,12 @@ export async function uploadBlocks(options: UploadBlocksOptions): Promise<Upload
   }
   if (options.signal?.aborted) throw interruptedError(options.signal.reason);
   if (failure) {
-    throw new KilnError('EBS_BLOCK_UPLOAD_FAILED', `block ${failure.index} could not be sent: ${describe(failure.error)}`, {
-      cause: failure.error,
+    const why = options.explain?.(failure.error) ?? { text: describe(failure.error), cause: failure.error };
+    throw new KilnError('EBS_BLOCK_UPLOAD_FAILED', `block ${failure.index} could not be sent: ${why.text}`, {
+      cause: why.cause,
       fault: 'external',
-      hint: 'Transient failures are retried with backoff; this one was final or kept failing. Re-run to resume: completed work is found by its tags.',
+      details: why.details,
+      hint: why.hint ?? 'Transient failures are retried with backoff; this one was final or kept failing. Re-run to resume: completed work is found by its tags.',
     });
   }
   meter.finish();

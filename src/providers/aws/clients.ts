@@ -2,7 +2,8 @@
  * Construction of the AWS SDK clients, one per service and region, from the SDK's standard chain
  * (environment, shared config/credentials files, SSO, instance roles) plus --profile, --region and
  * --endpoint-url. The rest of the provider receives an `AwsClients` and never builds a client, so
- * tests can hand in clients whose `send` is mocked.
+ * tests hand in clients pointed at the local AWS-compatible endpoint. Every client notes where a
+ * failed call went (call-context.ts), so its error can name the service and the operation.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -10,6 +11,7 @@ import { EBSClient } from '@aws-sdk/client-ebs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KilnError } from '../../core/errors.js';
+import { NOTE_OPTIONS, failedCallNote } from './call-context.js';
 
 export interface AwsClients {
   ec2(region: string): EC2Client;
@@ -28,6 +30,8 @@ export interface ClientSettings {
   maxSockets?: number;
   /** Deadline of one EC2/S3 request (EBS block requests get their own AbortSignal deadlines). */
   requestTimeoutMs?: number;
+  /** Attempts the SDK makes per EC2 or S3 call, with its own backoff (default 6). */
+  maxAttempts?: number;
 }
 
 /** The SDK's clients log nothing through this (kiln's library never prints). */
@@ -54,6 +58,7 @@ export function createAwsClients(settings: ClientSettings = {}): AwsClients {
     throwOnRequestTimeout: true,
     logger: quietLogger,
   });
+  const note = (service: string, region: string) => failedCallNote({ service, region, ...(settings.endpointUrl ? { endpoint: settings.endpointUrl } : {}) });
   const cache = new Map<string, EC2Client | EBSClient | S3Client>();
   function get<T extends EC2Client | EBSClient | S3Client>(key: string, make: () => T): T {
     let client = cache.get(key) as T | undefined;
@@ -65,14 +70,27 @@ export function createAwsClients(settings: ClientSettings = {}): AwsClients {
   }
   return {
     ec2: (region) =>
-      get(`ec2:${region}`, () => new EC2Client({ ...common(region), maxAttempts: 6, requestHandler: handler(settings.requestTimeoutMs ?? 120_000) })),
+      get(`ec2:${region}`, () => {
+        const client = new EC2Client({ ...common(region), maxAttempts: settings.maxAttempts ?? 6, requestHandler: handler(settings.requestTimeoutMs ?? 120_000) });
+        client.middlewareStack.add(note('EC2', region), NOTE_OPTIONS);
+        return client;
+      }),
     // EBS direct calls are retried by kiln (per-request AbortSignal deadlines, backoff with jitter
     // across the worker pool), so the SDK makes exactly one attempt per call.
-    ebs: (region) => get(`ebs:${region}`, () => new EBSClient({ ...common(region), maxAttempts: 1, requestHandler: handler(undefined) })),
+    ebs: (region) =>
+      get(`ebs:${region}`, () => {
+        const client = new EBSClient({ ...common(region), maxAttempts: 1, requestHandler: handler(undefined) });
+        client.middlewareStack.add(note('EBS', region), NOTE_OPTIONS);
+        return client;
+      }),
     s3: (region) =>
-      get(`s3:${region}`, () =>
-        new S3Client({ ...common(region), maxAttempts: 6, forcePathStyle: Boolean(settings.endpointUrl), requestHandler: handler(settings.requestTimeoutMs ?? 300_000) }),
-      ),
+      get(`s3:${region}`, () => {
+        const client = new S3Client({
+          ...common(region), maxAttempts: settings.maxAttempts ?? 6, forcePathStyle: Boolean(settings.endpointUrl), requestHandler: handler(settings.requestTimeoutMs ?? 300_000),
+        });
+        client.middlewareStack.add(note('S3', region), NOTE_OPTIONS);
+        return client;
+      }),
     async defaultRegion() {
       const probe = new EC2Client({ profile: settings.profile, logger: quietLogger });
       try {

@@ -8,7 +8,7 @@ import { CancelImportTaskCommand, CreateTagsCommand, DeleteSnapshotCommand, Dere
 import { DeleteObjectCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import type { Emit } from '../../core/events.js';
 import type { AwsClients } from './clients.js';
-import { isAwsError } from './aws-errors.js';
+import { explainAwsFailure, isAwsError } from './aws-errors.js';
 import { isRetryable, withRetry } from './retry.js';
 import { TAG, type PublishTiming } from './types.js';
 
@@ -90,7 +90,7 @@ export class ResourceLedger {
       this.emit({ type: 'message', level: 'info', code: 'AWS_CLEANED_UP', text: `deleted ${describeResource(resource)}` });
       return true;
     } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = explainAwsFailure(error).text;
       const tagged = await this.tagOrphan(resource, reason);
       report.orphans.push({ resource, reason, tagged });
       this.emit({ type: 'message', level: 'warn', code: 'AWS_ORPHAN', text: `could not delete ${describeResource(resource)}: ${reason}${tagged ? ` (tagged ${TAG.orphan})` : ''}` });

@@ -16,13 +16,14 @@ import { createAwsClients, type AwsClients } from './clients.js';
 import { copyToRegions } from './distribute.js';
 import { findImage, findSnapshots, pickSnapshot } from './find-existing.js';
 import { ResourceLedger, orphanDetails, type CleanupReport } from './orphans.js';
+import { checkProfile } from './profile.js';
 import { makePublic } from './permissions.js';
 import { registerImage } from './register.js';
 import { uploadEbsSnapshot } from './snapshot-ebs.js';
 import { importSnapshot } from './snapshot-import.js';
 import { kilnTags, type Tag } from './tags.js';
 import { DEFAULT_TIMING, type PublishEc2Options, type PublishResult, type PublishTiming, type RegionImage, type ResourceState, type UploadStats } from './types.js';
-import { inspectImage, validateOptions, type ImageFacts } from './validate.js';
+import { checkRegion, inspectImage, validateOptions, type ImageFacts } from './validate.js';
 import { waitImageAvailable, waitSnapshotCompleted } from './wait.js';
 
 interface Run {
@@ -72,17 +73,24 @@ export async function isPublishedEc2(options: PublishEc2Options): Promise<Publis
 async function withRun<T>(o: PublishEc2Options, body: (run: Run) => Promise<T>): Promise<T> {
   const emit = o.emit ?? silent;
   const timing = { ...DEFAULT_TIMING, ...o.timing };
+  // Everything about the request and its AWS settings first: nothing is read, hashed or created
+  // for a request that cannot work.
   validateOptions(o);
-  const facts = await phase('validate', emit, () => inspectImage(o.image, o.arch, o.signal));
-  if (o.volumeSizeGiB !== undefined && o.volumeSizeGiB < facts.sizeGiB) {
-    throw new KilnError('USAGE', `--volume-size ${o.volumeSizeGiB} is smaller than the image (${facts.sizeGiB} GiB)`, { usage: true, fault: 'user' });
-  }
-  // The .sha256 kiln wrote beside its own output spares reading the whole image again.
-  const sha256 = o.sha256 ?? (await sha256FromSidecar(o.image)) ?? (await phase('hash', emit, () => sha256File(o.image)));
+  // Clients handed in were built already; otherwise the profile they will use must exist.
+  if (!o.clients) await checkProfile(o.profile, '--profile');
   const clients = o.clients ?? createAwsClients({ profile: o.profile, endpointUrl: o.endpointUrl, maxSockets: o.workers ?? 64, requestTimeoutMs: timing.requestTimeoutMs });
   try {
-    const sourceRegion = o.region ?? o.regions?.[0] ?? (await clients.defaultRegion());
+    const given = o.region ?? o.regions?.[0];
+    const sourceRegion = given ?? (await clients.defaultRegion());
+    // Given regions were checked with the options; one from the SDK's configuration is checked here.
+    if (given === undefined) checkRegion(sourceRegion, o.endpointUrl);
     const copyRegions = [...new Set(o.regions ?? [])].filter((r) => r !== sourceRegion);
+    const facts = await phase('validate', emit, () => inspectImage(o.image, o.arch, o.signal));
+    if (o.volumeSizeGiB !== undefined && o.volumeSizeGiB < facts.sizeGiB) {
+      throw new KilnError('USAGE', `--volume-size ${o.volumeSizeGiB} is smaller than the image (${facts.sizeGiB} GiB)`, { usage: true, fault: 'user' });
+    }
+    // The .sha256 kiln wrote beside its own output spares reading the whole image again.
+    const sha256 = o.sha256 ?? (await sha256FromSidecar(o.image)) ?? (await phase('hash', emit, () => sha256File(o.image)));
     const ledger = new ResourceLedger(clients, timing, emit);
     return await body({ o, emit, timing, clients, ledger, facts, sha256, tags: kilnTags(sha256, o.name, o.tags, o.compose), sourceRegion, copyRegions, token: randomUUID() });
   } finally {

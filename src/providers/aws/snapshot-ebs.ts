@@ -9,7 +9,7 @@ import { CreateTagsCommand } from '@aws-sdk/client-ec2';
 import { KilnError } from '../../core/errors.js';
 import type { Emit } from '../../core/events.js';
 import type { SparseMap } from '../../image/sparse-map.js';
-import { awsError, isAwsError } from './aws-errors.js';
+import { awsError, explainAwsFailure, isAwsError } from './aws-errors.js';
 import { BlockReader, blocksToSend } from './block-reader.js';
 import { uploadBlocks } from './block-uploader.js';
 import type { AwsClients } from './clients.js';
@@ -106,6 +106,10 @@ export async function uploadEbsSnapshot(input: EbsUploadInput): Promise<EbsUploa
       signal: input.signal,
       emit: input.emit,
       task: `upload ${snapshotId}`,
+      explain: (error) => {
+        const why = explainAwsFailure(error);
+        return { text: why.text, details: why.details, hint: why.awsVerdict ? undefined : why.hint, cause: why.cause };
+      },
       put: async (index, data, checksum, signal) => {
         const command = new PutSnapshotBlockCommand({ SnapshotId: snapshotId, BlockIndex: index, BlockData: data, DataLength: data.length, Checksum: checksum, ChecksumAlgorithm: 'SHA256' });
         presetPayloadHash(command, checksum);

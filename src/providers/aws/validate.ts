@@ -7,11 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KilnError, type ErrorCode } from '../../core/errors.js';
 import { run } from '../../core/run.js';
+import { REGION_HINT, regionProblem } from './regions.js';
 import { GIB, type Ec2Arch, type PublishEc2Options } from './types.js';
 
 /** EC2 AMI names: 3–128 letters, digits, ( ) [ ] space . / - ' @ _ */
 export const AMI_NAME = /^[A-Za-z0-9()[\] ./\-'@_]{3,128}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const MAX_TAGS = 50;
 const MAX_VOLUME_GIB = 65_536;
 export const VOLUME_TYPES = ['gp3', 'gp2', 'io1', 'io2', 'st1', 'sc1', 'standard'];
@@ -27,9 +27,7 @@ export function validateOptions(o: PublishEc2Options): void {
   }
   if (o.description !== undefined && o.description.length > 255) throw usage('USAGE', `--description is ${o.description.length} characters; EC2 allows 255`);
   if (o.arch !== 'i386' && o.arch !== 'x86_64') throw usage('USAGE', `invalid --arch '${String(o.arch)}'`, 'Use i386 (also i686) or x86_64.');
-  for (const region of [...(o.regions ?? []), ...(o.region ? [o.region] : [])]) {
-    if (!REGION.test(region)) throw usage('USAGE', `invalid region '${region}'`, 'Regions look like us-east-1, eu-west-1, ap-southeast-2.');
-  }
+  for (const region of [...(o.region ? [o.region] : []), ...(o.regions ?? [])]) checkRegion(region, o.endpointUrl);
   const workers = o.workers ?? 64;
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw usage('USAGE', `invalid --workers '${workers}'`, 'Use a whole number from 1 to 1024.');
   if ((o.method ?? 'ebs-direct') === 'import-snapshot' && !o.bucket) {
@@ -58,6 +56,12 @@ export function validateOptions(o: PublishEc2Options): void {
     if (value.length > 256) throw usage('USAGE', `tag '${key}' has a value longer than 256 characters`);
   }
   if (o.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(o.sha256)) throw usage('USAGE', `invalid sha256 '${o.sha256}'`, 'Give 64 lowercase hex digits.');
+}
+
+/** Throws a usage error when `region` is not one AWS has (any name goes to a custom endpoint). */
+export function checkRegion(region: string, endpointUrl: string | undefined): void {
+  const problem = regionProblem(region, { endpointUrl });
+  if (problem) throw usage('AWS_REGION_UNKNOWN', problem, REGION_HINT);
 }
 
 export interface ImageFacts {

@@ -1,6 +1,7 @@
 /**
  * The appliance descriptor (virt-image style, validated against appliance.rng): name and label,
- * one boot entry per platform (hvm; arch; pae for i686; boot from the first disk), devices
+ * one boot entry per platform and firmware (hvm; arch; pae for i686; boot from the first disk;
+ * the loader's firmware, bios or efi, for each firmware the system disk boots), devices
  * (vcpus, memory, network interface, graphics, serial console) and the disks marked system, data
  * or scratch with their format, size and checksum.
  */
@@ -32,6 +33,11 @@ export interface DescriptorInput {
   interfaces: number;
   graphics: boolean;
   disks: DescriptorDisk[];
+  /**
+   * The firmwares the system disk boots (read from it at capture), one boot entry each; absent
+   * or empty: one entry without a firmware, which virt-image readers take as BIOS.
+   */
+  firmware?: ('bios' | 'uefi')[];
 }
 
 const USE_ORDER: Record<DiskUse, number> = { system: 0, data: 1, scratch: 2 };
@@ -51,12 +57,13 @@ export function renderDescriptor(d: DescriptorInput): string {
     label: d.label,
     ...(d.description ? { description: d.description } : {}),
     domain: {
-      boot: {
+      boot: (d.firmware?.length ? d.firmware : [undefined]).map((fw) => ({
         '@_type': 'hvm',
         guest: guest(d.arch),
-        os: { loader: { '@_dev': 'hd' } },
+        // libvirt's names: <os firmware='efi'>; SeaBIOS is 'bios'.
+        os: { loader: { '@_dev': 'hd', ...(fw ? { '@_firmware': fw === 'uefi' ? 'efi' : 'bios' } : {}) } },
         drive: disks.map((x, i) => ({ '@_disk': x.file, '@_target': `vd${String.fromCharCode(97 + i)}` })),
-      },
+      })),
       devices: {
         vcpu: d.vcpus,
         memory: d.memoryMiB * 1024,

@@ -69,6 +69,7 @@ export const applianceTarget: Target<ApplianceOptions> = {
         interfaces: 1,
         graphics: o.graphics,
         disks,
+        firmware: ctx.base.record.boot?.firmware.filter((f): f is 'bios' | 'uefi' => f === 'bios' || f === 'uefi'),
       }),
     );
     await validateDescriptor(descriptor, ctx.signal);

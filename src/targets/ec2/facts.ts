@@ -3,6 +3,7 @@
  * Nitro (NVMe disks, ENA network); EC2's 32-bit instance types are all Xen-based, and the Linux
  * ENA driver is 64-bit only, so an i386 image needs the Xen front-ends instead.
  */
+import type { BootFacts } from '../../image/boot-firmware.js';
 import type { Arch } from '../../core/arch.js';
 import type { PrepReport } from '../prep/report.js';
 import { CMDLINE_NOISE, SERIAL_CONSOLE, type PrepSpec } from '../prep/spec.js';
@@ -51,11 +52,17 @@ export function ec2Prep(arch: Arch): PrepSpec {
   };
 }
 
-/** What the upload stage registers the AMI with, from what prep found in the guest. */
-export function ec2Facts(arch: Arch, report: PrepReport | undefined): Ec2Facts {
+/**
+ * What the upload stage registers the AMI with. The boot mode comes from which firmwares the base
+ * image's disk boots (read from the disk at capture: hybrid → uefi-preferred, UEFI only → uefi,
+ * BIOS only → legacy-bios); for base images captured before kiln read that, from the boot loader
+ * files prep found in the guest. i386 AMIs are legacy-bios: EC2 boots no 32-bit UEFI.
+ */
+export function ec2Facts(arch: Arch, report: PrepReport | undefined, boot?: BootFacts): Ec2Facts {
   const a = EC2_ARCHES[arch];
-  const efi = Boolean(report?.efi) && arch === 'x86_64';
-  const bios = report ? report.bios || !report.efi : true;
+  const disk = boot && boot.firmware.length > 0 ? boot.firmware : undefined;
+  const efi = arch === 'x86_64' && (disk ? disk.includes('uefi') : Boolean(report?.efi));
+  const bios = disk ? disk.includes('bios') : report ? report.bios || !report.efi : true;
   return {
     architecture: a.architecture,
     virtualizationType: 'hvm',

@@ -27,6 +27,6 @@ export const ec2Target: Target<Ec2Options> = {
     // A hard link: the raw made from the prepared overlay becomes the output without a copy.
     await linkOrCopy(raw, ctx.outputPath, ctx.signal);
     const { sha256, bytes } = await hashWrittenFile(ctx.outputPath, { sparse: true, signal: ctx.signal });
-    return { sha256, size: bytes, format: 'raw', ec2: ec2Facts(ctx.arch, ctx.image.report) };
+    return { sha256, size: bytes, format: 'raw', ec2: ec2Facts(ctx.arch, ctx.image.report, ctx.base.record.boot) };
   },
 };

@@ -113,6 +113,73 @@ const cases: Array<[string, DomainSpec]> = [
     },
   ],
   [
+    // The installer under OVMF (no Secure Boot: kiln's installs boot its kernel directly).
+    'install-x86_64-uefi',
+    {
+      name: 'kiln-install-uefi',
+      uuid: '5d0c8a2e-41f7-4c3b-9e6a-7b2f1d9c0a58',
+      type: 'qemu',
+      arch: 'x86_64',
+      memoryMiB: 2048,
+      vcpus: 2,
+      firmware: { kind: 'uefi', secureBoot: false, nvram: '/var/cache/kiln/builds/5d0c/nvram.fd' },
+      boot: { kernel: '/srv/tree/images/pxeboot/vmlinuz', initrd: '/var/cache/kiln/builds/5d0c/initrd.img', cmdline: 'inst.ks=file:/ks.cfg console=ttyS0' },
+      disks: [{ path: '/var/cache/kiln/builds/5d0c/disk.qcow2', format: 'qcow2', discard: 'unmap', cache: 'unsafe' }],
+      network: { model: 'virtio' },
+      serialLog: '/var/cache/kiln/builds/5d0c/console.log',
+      channels: [{ name: 'org.fedoraproject.anaconda.log.0', path: '/var/cache/kiln/builds/5d0c/anaconda.log' }],
+      rng: true,
+    },
+  ],
+  [
+    // A boot test under OVMF: i440FX, the NIC on pci.0; SeaBIOS's useserial does not apply.
+    'boot-test-uefi',
+    {
+      name: 'kiln-test-uefi',
+      uuid: '9a3f6c21-0b8e-4d57-a1c4-6e2d8f0b7c93',
+      type: 'qemu',
+      arch: 'x86_64',
+      memoryMiB: 1024,
+      vcpus: 2,
+      firmware: { kind: 'uefi', secureBoot: false, nvram: '/srv/test/nvram.fd' },
+      boot: { device: 'hd' },
+      disks: [
+        { path: '/srv/test/overlay.qcow2', format: 'qcow2', cache: 'unsafe' },
+        { path: '/srv/test/seed.iso', format: 'raw', readonly: true },
+      ],
+      network: { model: 'virtio', mac: '52:54:00:0e:f1:01', hostForwards: [{ hostPort: 40122, guestPort: 22 }] },
+      firmwareOnSerial: true,
+      serialLog: '/srv/test/console.log',
+      rng: true,
+    },
+  ],
+  [
+    // The EC2 way under OVMF with Secure Boot: Q35 with SMM, the NIC on its PCI Express root bus.
+    'boot-test-uefi-secure-ec2',
+    {
+      name: 'kiln-test-uefi-secure',
+      uuid: 'ec2b1d44-8c3a-4f1e-b7d9-2a6c0e5f3b81',
+      type: 'qemu',
+      arch: 'x86_64',
+      memoryMiB: 1024,
+      vcpus: 2,
+      firmware: { kind: 'uefi', secureBoot: true, nvram: '/srv/test/nvram.fd' },
+      boot: { device: 'hd' },
+      disks: [{ path: '/srv/test/overlay.qcow2', format: 'qcow2', cache: 'unsafe' }],
+      network: {
+        model: 'virtio',
+        mac: '52:54:00:0e:f1:02',
+        subnet: '169.254.169.0/24',
+        hostForwards: [{ hostPort: 40222, guestPort: 22 }],
+        guestForwards: [{ address: '169.254.169.254', port: 80, hostPort: 40280 }],
+      },
+      sysinfo: { manufacturer: 'Amazon EC2', product: 't3.micro', serial: 'ec2b1d44-8c3a-4f1e-b7d9-2a6c0e5f3b81' },
+      firmwareOnSerial: true,
+      serialLog: '/srv/test/console.log',
+      rng: true,
+    },
+  ],
+  [
     'minimal',
     {
       name: 'kiln-minimal',
@@ -165,6 +232,33 @@ describe('buildDomainXml', () => {
     const xml = buildDomainXml({ ...minimal, boot: { kernel: '/k&<x>', cmdline: `a="b" c<d & 'e'` } });
     expect(xml).toContain('<kernel>/k&amp;&lt;x&gt;</kernel>');
     expect(xml).toContain('<cmdline>a=&quot;b&quot; c&lt;d &amp; &apos;e&apos;</cmdline>');
+  });
+});
+
+describe('firmware', () => {
+  const spec = (name: string) => cases.find(([n]) => n === name)![1];
+
+  it.each([
+    ['BIOS (the default): SeaBIOS on i440FX, on the serial console when asked', 'boot-test-ec2', ['machine="pc"', '<bios useserial="yes"/>'], ['firmware="efi"', '<nvram>', '<smm']],
+    ['UEFI: OVMF chosen by libvirt (no path named), Secure Boot off, the guest’s own NVRAM', 'boot-test-uefi', ['<os firmware="efi">', '<feature enabled="no" name="secure-boot"/>', '<nvram>/srv/test/nvram.fd</nvram>', 'machine="pc"', 'bus=pci.0'], ['<loader', 'OVMF', 'useserial', '<smm']],
+    ['UEFI with Secure Boot: enrolled keys, Q35 with SMM, the NIC on pcie.0', 'boot-test-uefi-secure-ec2', ['<feature enabled="yes" name="secure-boot"/>', '<feature enabled="yes" name="enrolled-keys"/>', 'machine="q35"', '<smm state="on"/>', 'bus=pcie.0'], ['<loader', 'OVMF', 'bus=pci.0,']],
+    ['UEFI with a kernel booted directly (installs)', 'install-x86_64-uefi', ['<os firmware="efi">', '<kernel>/srv/tree/images/pxeboot/vmlinuz</kernel>', '<nvram>'], ['<boot dev']],
+  ])('%s', (_what, name, present, absent) => {
+    const xml = buildDomainXml(spec(name));
+    for (const p of present) expect(xml).toContain(p);
+    for (const a of absent) expect(xml).not.toContain(a);
+  });
+
+  it('network-boot ROMs are off: a firmware with no boot loader says so at once', () => {
+    expect(buildDomainXml(spec('boot-test-ec2'))).toContain('addr=0x1e,romfile=,mac=');
+  });
+
+  it.each([
+    [{ arch: 'i686' as const, firmware: { kind: 'uefi' as const, secureBoot: false, nvram: '/srv/nvram.fd' } }, /firmware uefi is for x86_64 guests; i686 guests boot with BIOS/],
+    [{ firmware: { kind: 'uefi' as const, secureBoot: true, nvram: 'nvram.fd' } }, /firmware\.nvram must be an absolute path/],
+    [{ firmware: { kind: 'coreboot' } as never }, /firmware\.kind must be bios or uefi/],
+  ])('%j is refused', (change, message) => {
+    expect(() => buildDomainXml({ ...minimal, ...change })).toThrow(message);
   });
 });
 

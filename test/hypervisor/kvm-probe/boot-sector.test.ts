@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bootProbe, emulatorFor } from '../../../hypervisor/index.js';
-import { PROBE_EXIT_STATUS, PROBE_MARKER, bootSector } from '../../../hypervisor/kvm-probe/boot-sector.js';
 import { runner } from '../helpers/runner.js';
 
-describe('bootSector', () => {
-  it('is one 512-byte sector with the boot signature and the marker after the code', () => {
-    const sector = bootSector();
-    expect(sector.length).toBe(512);
-    expect([sector[510], sector[511]]).toEqual([0x55, 0xaa]);
-    expect(sector.subarray(0x1a, 0x1a + PROBE_MARKER.length).toString('latin1')).toBe(PROBE_MARKER);
-    expect(PROBE_EXIT_STATUS).toBe(33);
-  });
-});
-
+/**
+ * The probe's boot sector, judged by running it: the probe is ok only when QEMU exits with the
+ * status the sector's write to isa-debug-exit gives and the marker it prints reached the serial
+ * port, so a sector the BIOS would not boot (no 55 AA), or code that goes wrong, fails here.
+ */
 describe('bootProbe under TCG (really runs QEMU)', () => {
   it.each(['x86_64', 'i686'] as const)('boots the sector with the %s emulator', async (arch) => {
     const outcome = await bootProbe(runner, emulatorFor(arch), 'tcg', 30_000);

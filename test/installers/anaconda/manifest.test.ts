@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { run } from '../../../src/core/run.js';
 import { manifestPostScript, parseManifest, nevra, MANIFEST_BEGIN, MANIFEST_END } from '../../../src/installers/anaconda/manifest.js';
 import { icicleXml } from '../../../src/installers/anaconda/icicle.js';
+import { installKickstart } from '../../../src/installers/anaconda/kickstart.js';
+import { collect } from '../../../src/core/events.js';
+import { parseKickstart } from '../../../src/template/kickstart/parse.js';
+import { resolveImageSpec } from '../../../src/template/image-spec.js';
 
 describe('parseManifest', () => {
   it('reads rpm and dpkg lines, splitting Debian versions', () => {
@@ -71,8 +75,12 @@ describe('manifestPostScript', () => {
     }
   });
 
-  it('runs in the installer environment, not chrooted', () => {
-    expect(manifestPostScript().options).toContain('--nochroot');
+  it('is in the kickstart the driver boots, as a %post Anaconda runs outside the installed system (the script chroots itself)', async () => {
+    const spec = await resolveImageSpec({ template: 'fedora-cloud', release: '19', tree: '/srv/tree', cwd: tmpdir(), emit: collect().emit });
+    const { doc } = parseKickstart(installKickstart(spec).keyText, 'booted.ks');
+    const posts = doc.nodes.filter((n) => n.kind === 'section' && n.name === '%post' && n.body.some((b) => b.text.includes(MANIFEST_BEGIN)));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.kind === 'section' && posts[0]!.args).toContain('--nochroot');
   });
 });
 

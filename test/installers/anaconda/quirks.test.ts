@@ -1,57 +1,81 @@
+/**
+ * The Anaconda quirks table seen from outside: for a tree of a given family and version, the
+ * kernel command line the driver boots and how the install is watched (whether console text
+ * counts as the installer having started, or only its virtio log port does). What the rows hold
+ * is not restated here; what they make the driver do is.
+ */
 import { describe, expect, it } from 'vitest';
-import { pickQuirks, pickTreeQuirks } from '../../../src/installers/anaconda/quirks.js';
-import { parseTreeInfo } from '../../../src/installers/anaconda/treeinfo.js';
-import { bootArgs } from '../../../src/installers/anaconda/boot-args.js';
+import { anacondaPlan as planFor, watching } from './plan.js';
 
-describe('pickQuirks', () => {
+const REPO = 'http://10.0.2.2:8000/tree/';
+
+const tree = (general: string, extra = '') => `[general]\n${general}\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n${extra}`;
+
+/** The first three kernel arguments: where the kickstart is, where the tree is, the UI mode. */
+const bootOptions = (plan: ReturnType<typeof planFor>) => plan.cmdline({ repoUrl: REPO, extra: [] }).split(' ').slice(0, 3);
+
+/** Whether a line Anaconda prints on the serial console, with nothing on the log port yet, counts as the install having started. */
+function startsOnConsole(plan: ReturnType<typeof planFor>): boolean {
+  const m = watching(plan);
+  m.feed({ kind: 'line', at: 1, stream: 'console', line: 'Running anaconda 13.21.229, the Red Hat Enterprise Linux system installer - please wait.' });
+  return m.state === 'installing';
+}
+
+const DRACUT = [`inst.ks=file:/ks.cfg`, `inst.repo=${REPO}`, 'inst.text'];
+const ANACONDA_13 = [`ks=file:/ks.cfg`, `repo=${REPO}`, 'text'];
+
+describe('the Anaconda a tree holds decides how kiln boots and watches it', () => {
   it.each([
-    ['Fedora', '19', 'inst.ks', true, false],
-    ['Fedora', '40', 'inst.ks', true, false],
-    ['Red Hat Enterprise Linux', '6.5', 'ks', false, false],
-    ['CentOS', '7', 'inst.ks', true, false],
-    ['CentOS Stream', '9', 'inst.ks', true, false],
-    ['Fedora', '17', 'inst.ks', false, false],
-    ['SomethingElse', '3', 'inst.ks', true, true],
-    ['Fedora', undefined, 'inst.ks', true, true],
-  ])('%s %s', (family, version, ks, virtio, warns) => {
-    const { quirks, warning } = pickQuirks(family, version);
-    expect(quirks.ks).toBe(ks);
-    expect(quirks.virtioLog).toBe(virtio);
-    expect(warning !== undefined).toBe(warns);
+    // [what, .treeinfo, boot options, started on console text, warns]
+    ['Fedora 19', tree('family = Fedora\nversion = 19'), DRACUT, false, false],
+    ['Fedora 40', tree('family = Fedora\nversion = 40'), DRACUT, false, false],
+    ['CentOS 7', tree('family = CentOS\nversion = 7'), DRACUT, false, false],
+    ['CentOS Stream 9', tree('family = CentOS Stream\nversion = 9'), DRACUT, false, false],
+    // Anaconda 13 takes the bare option names and has no virtio log port: its console is all there is.
+    ['RHEL 6.5', tree('family = Red Hat Enterprise Linux\nversion = 6.5'), ANACONDA_13, true, false],
+    // Fedora 17 has dracut's inst. options but not yet the log port.
+    ['Fedora 17', tree('family = Fedora\nversion = 17'), DRACUT, true, false],
+    // Unknown: the newest Anaconda kiln knows, and the user is told.
+    ['an unknown distribution', tree('family = SomethingElse\nversion = 3'), DRACUT, false, true],
+    ['Fedora without a version', tree('family = Fedora'), DRACUT, false, true],
+    ['a tree without .treeinfo', undefined, DRACUT, false, true],
+  ] as const)('%s', (_what, treeinfo, options, onConsole, warns) => {
+    const plan = planFor(treeinfo);
+    expect(bootOptions(plan)).toEqual(options);
+    expect(startsOnConsole(plan)).toBe(onConsole);
+    expect(plan.warning !== undefined).toBe(warns);
+  });
+
+  it('a kickstart in cmdline mode boots Anaconda in cmdline mode, under the option name its version takes', () => {
+    expect(bootOptions(planFor(tree('family = Fedora\nversion = 19'), { cmdlineMode: true }))[2]).toBe('inst.cmdline');
+    expect(bootOptions(planFor(tree('family = Red Hat Enterprise Linux\nversion = 6'), { cmdlineMode: true }))[2]).toBe('cmdline');
+  });
+
+  it('every install is watched on the log port: one line there means the installer runs', () => {
+    for (const treeinfo of [tree('family = Fedora\nversion = 19'), tree('family = Red Hat Enterprise Linux\nversion = 6')]) {
+      const m = watching(planFor(treeinfo));
+      m.feed({ kind: 'line', at: 1, stream: 'log', line: '12:00:00,000 INFO anaconda: starting' });
+      expect(m.state).toBe('installing');
+    }
+  });
+
+  it('boots the kickstart from the initrd, the serial port last among the consoles, then the template parameters', () => {
+    const args = planFor(tree('family = Fedora\nversion = 19')).cmdline({ repoUrl: REPO, extra: ['net.ifnames=0'] });
+    expect(args).toBe(`inst.ks=file:/ks.cfg inst.repo=${REPO} inst.text console=tty0 console=ttyS0,115200n8 net.ifnames=0`);
   });
 });
 
-describe('pickTreeQuirks', () => {
-  const tree = (extra: string) =>
-    parseTreeInfo(`[release]\nname = Foo Linux\nversion = 3\n[images-x86_64]\nkernel = images/pxeboot/vmlinuz\n${extra}`, 'x86_64');
-
-  it('takes the Anaconda a [kiln] section names, without a warning', () => {
-    const { quirks, warning } = pickTreeQuirks(tree('[kiln]\nanaconda_family = Red Hat Enterprise Linux\nanaconda_version = 6\n'));
-    expect(warning).toBeUndefined();
-    expect(quirks).toMatchObject({ family: 'rhel', from: 6, repo: 'repo' });
+describe("a tree's [kiln] section names the Anaconda it behaves like", () => {
+  it('and kiln boots it as that one, without a warning', () => {
+    const plan = planFor(tree('family = Foo Linux\nversion = 3', '[kiln]\nanaconda_family = Red Hat Enterprise Linux\nanaconda_version = 6\n'));
+    expect(plan.warning).toBeUndefined();
+    expect(bootOptions(plan)).toEqual(ANACONDA_13);
+    expect(startsOnConsole(plan)).toBe(true);
   });
 
-  it.each([
-    ['no [kiln] section', ''],
-    ['a [kiln] section without a version', '[kiln]\nanaconda_family = Fedora\n'],
-  ])('falls back to the release with %s (and warns about an unknown one)', (_name, extra) => {
-    const { quirks, warning } = pickTreeQuirks(tree(extra));
-    expect(quirks).toMatchObject({ family: 'fedora', from: 18 });
-    expect(warning).toContain("'Foo Linux 3' is not in kiln's Anaconda table");
-  });
-
-  it('uses the release of a tree without [kiln]', () => {
-    expect(pickTreeQuirks(parseTreeInfo('[general]\nfamily = Fedora\nversion = 17\n[images-x86_64]\nkernel = k\n', 'x86_64'))).toEqual({ quirks: pickQuirks('Fedora', '17').quirks });
-  });
-});
-
-describe('bootArgs', () => {
-  it('boots the kickstart from the initrd with the console on the serial port', () => {
-    const args = bootArgs({ quirks: pickQuirks('Fedora', '19').quirks, repoUrl: 'http://10.0.2.2:8000/tree/', cmdlineMode: false, extra: ['net.ifnames=0'] });
-    expect(args).toBe('inst.ks=file:/ks.cfg inst.repo=http://10.0.2.2:8000/tree/ inst.text console=tty0 console=ttyS0,115200n8 net.ifnames=0');
-  });
-  it('uses the old option names for RHEL 6', () => {
-    const args = bootArgs({ quirks: pickQuirks('Red Hat Enterprise Linux', '6').quirks, repoUrl: 'http://x/', cmdlineMode: true, extra: [] });
-    expect(args.split(' ').slice(0, 3)).toEqual(['ks=file:/ks.cfg', 'repo=http://x/', 'cmdline']);
+  it('a [kiln] section without a version is ignored: the release decides, with a warning naming it', () => {
+    const plan = planFor(tree('family = Foo Linux\nversion = 3', '[kiln]\nanaconda_family = Fedora\n'));
+    expect(bootOptions(plan)).toEqual(DRACUT);
+    expect(plan.warning).toContain("'Foo Linux 3' is not in kiln's Anaconda table");
   });
 });

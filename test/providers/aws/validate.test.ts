@@ -1,13 +1,15 @@
-import 'aws-sdk-client-mock-vitest/extend';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../../../src/core/run.js';
 import { publishEc2 } from '../../../src/providers/aws/index.js';
 import type { PublishEc2Options } from '../../../src/providers/aws/types.js';
+import { regionProblem } from '../../../src/providers/aws/regions.js';
 import { ec2Arch, findArchRecord, inspectImage, validateOptions } from '../../../src/providers/aws/validate.js';
+import { useFakeAws } from './fake-aws.js';
 import { MiB, makeSparseImage, tempDir } from './helpers.js';
-import { ebsMock, ec2Mock, installAccount, mockedClients, s3Mock } from './mock-aws.js';
+
+const aws = useFakeAws();
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -26,7 +28,9 @@ describe('validateOptions', () => {
     ['name too short', { name: 'ab' }, 'AMI_NAME_INVALID'],
     ['name too long', { name: 'a'.repeat(129) }, 'AMI_NAME_INVALID'],
     ['name with a forbidden character', { name: 'fedora:19' }, 'AMI_NAME_INVALID'],
-    ['bad region', { regions: ['us-east-1', 'Mars'] }, 'USAGE'],
+    ['a region AWS does not have', { regions: ['us-east-1', 'Mars'] }, 'AWS_REGION_UNKNOWN'],
+    ['a source region AWS does not have', { region: 'xx-nowhere-9' }, 'AWS_REGION_UNKNOWN'],
+    ['a region name no endpoint takes', { region: 'us east', endpointUrl: 'http://127.0.0.1:4566' }, 'AWS_REGION_UNKNOWN'],
     ['workers zero', { workers: 0 }, 'USAGE'],
     ['import-snapshot without bucket', { method: 'import-snapshot' as const }, 'USAGE'],
     ['public and encrypted', { public: true, encrypted: true }, 'USAGE'],
@@ -45,6 +49,25 @@ describe('validateOptions', () => {
     ['exactly 128', 'a'.repeat(128)],
   ])('accepts a name with %s', (_name, name) => {
     expect(() => validateOptions({ ...base, name })).not.toThrow();
+  });
+});
+
+describe('region names, as the AWS SDK knows them', () => {
+  it.each(['us-east-1', 'eu-west-1', 'ap-southeast-2', 'il-central-1', 'cn-north-1', 'us-gov-west-1'])('%s is a region', (region) => {
+    expect(regionProblem(region)).toBeUndefined();
+  });
+
+  it.each(['xx-nowhere-9', 'us-esat-1', 'us-east-11', 'aws-global', 'Mars', ''])('%j is not', (region) => {
+    expect(regionProblem(region)).toBe(`'${region}' is not an AWS region (kiln knows the regions of the AWS SDK it was built with)`);
+  });
+
+  it.each([
+    ['xx-nowhere-9', undefined],
+    ['lab', undefined],
+    ['us east', "'us east' is not a region name (letters, digits and dashes)"],
+    ['', "'' is not a region name (letters, digits and dashes)"],
+  ])('with an endpoint of your own, %j → %s', (region, problem) => {
+    expect(regionProblem(region, { endpointUrl: 'http://127.0.0.1:4566' })).toBe(problem);
   });
 });
 
@@ -97,8 +120,6 @@ describe('inspectImage (real qemu-img)', () => {
 });
 
 describe('validation errors create nothing', () => {
-  beforeEach(() => installAccount());
-
   it.each([
     ['bad name', (): Partial<PublishEc2Options> => ({ name: 'x' }), 'AMI_NAME_INVALID'],
     ['missing image', () => ({ image: join(dir, 'nope.raw') }), 'IMAGE_NOT_FOUND'],
@@ -106,9 +127,7 @@ describe('validation errors create nothing', () => {
     ['qcow2 image', () => ({ image: join(dir, 'disk.qcow2') }), 'IMAGE_NOT_RAW'],
     ['import-snapshot without a bucket', () => ({ method: 'import-snapshot' as const }), 'USAGE'],
   ])('%s', async (_name, extra, code) => {
-    await expect(publishEc2({ ...base, image: raw, regions: ['us-east-1'], clients: mockedClients(), ...extra() })).rejects.toMatchObject({ code });
-    expect(ebsMock.calls()).toHaveLength(0);
-    expect(ec2Mock.calls()).toHaveLength(0);
-    expect(s3Mock.calls()).toHaveLength(0);
+    await expect(publishEc2({ ...base, image: raw, regions: ['us-east-1'], clients: aws.clients, ...extra() })).rejects.toMatchObject({ code });
+    expect(aws.state.log).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ARCHES } from '../../../scripts/test-installer/arch.js';
 import { renderTreeinfo, type TreeinfoInput } from '../../../scripts/test-installer/treeinfo.js';
 import { parseTreeInfo } from '../../../src/installers/anaconda/treeinfo.js';
-import { pickTreeQuirks } from '../../../src/installers/anaconda/quirks.js';
+import { anacondaPlan, watching } from '../../installers/anaconda/plan.js';
 
 const input = (treeArch: string): TreeinfoInput => ({
   arch: treeArch,
@@ -45,10 +45,14 @@ describe('renderTreeinfo', () => {
     expect(info.anaconda).toEqual({ family: 'Fedora', version: '19' });
   });
 
-  it('makes kiln pick the row of the Anaconda it behaves like (Fedora 18+: inst. options, the virtio log port), without a warning', () => {
-    const choice = pickTreeQuirks(parseTreeInfo(renderTreeinfo(input('x86_64')), 'x86_64'));
-    expect(choice.warning).toBeUndefined();
-    expect(choice.quirks).toMatchObject({ family: 'fedora', from: 18, repo: 'inst.repo', virtioLog: true });
+  it('makes the Anaconda driver boot it as the Fedora 18+ Anaconda it behaves like (inst. options, watched on the log port), without a warning', () => {
+    const plan = anacondaPlan(parseTreeInfo(renderTreeinfo(input('x86_64')), 'x86_64'));
+    expect(plan.warning).toBeUndefined();
+    expect(plan.cmdline({ repoUrl: 'http://10.0.2.2:8000/tree/', extra: [] })).toMatch(/^inst\.ks=file:\/ks\.cfg inst\.repo=http:\/\/10\.0\.2\.2:8000\/tree\/ inst\.text /);
+    // Console text alone does not start the install: the test double, like Anaconda 18+, speaks on the log port.
+    const m = watching(plan);
+    m.feed({ kind: 'line', at: 1, stream: 'console', line: 'Starting installer (anaconda), one moment...' });
+    expect(m.state).toBe('booting');
   });
 
   it("starts with a section and has no comment lines but productmd's two WARNING keys of [general] (libosinfo reads it as a GLib key file)", () => {

@@ -48,6 +48,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('appliance descriptor', () => {
   it.each([
     ['appliance-x86_64.xml', x86],
+    ['appliance-x86_64-hybrid.xml', { ...x86, firmware: ['bios', 'uefi'] } as DescriptorInput],
     ['appliance-i686-three-disks.xml', i686],
   ])('%s matches its golden file and validates against the shipped schema (xmllint)', async (name, input) => {
     const file = await expectGolden(name, renderDescriptor(input));
@@ -62,6 +63,14 @@ describe('appliance descriptor', () => {
     expect(xml).toContain('kronolith &amp; &lt;friends&gt; (i686)');
   });
 
+  it('states the firmware per boot entry: one entry per firmware the system disk boots', () => {
+    const entries = (xml: string) => [...xml.matchAll(/<loader dev="hd"( firmware="(\w+)")?\/>/g)].map((m) => m[2] ?? '-');
+    expect(entries(renderDescriptor({ ...x86, firmware: ['bios', 'uefi'] }))).toEqual(['bios', 'efi']);
+    expect(entries(renderDescriptor({ ...x86, firmware: ['uefi'] }))).toEqual(['efi']);
+    expect(entries(renderDescriptor({ ...x86, firmware: [] }))).toEqual(['-']);
+    expect(entries(renderDescriptor(x86))).toEqual(['-']);
+  });
+
   it('refuses an appliance without a system disk', () => {
     expect(() => renderDescriptor({ ...x86, disks: [{ file: 'd.raw', use: 'data', format: 'raw', sizeMiB: 1 }] })).toThrow(/system disk/);
   });
@@ -73,6 +82,7 @@ describe('appliance descriptor', () => {
     ['a disk without a format', (x: string) => x.replace(' format="raw"', '')],
     ['no boot entry', (x: string) => x.replace(/<boot[\s\S]*<\/boot>/, '')],
     ['a bad checksum', (x: string) => x.replace(SHA, 'xyz')],
+    ['a firmware other than bios or efi', (x: string) => x.replace('<loader dev="hd"/>', '<loader dev="hd" firmware="coreboot"/>')],
   ])('validation rejects %s (the schema, or the subset kiln writes)', async (_name, edit) => {
     const xml = edit(renderDescriptor(i686));
     expect(xml).not.toBe(renderDescriptor(i686));

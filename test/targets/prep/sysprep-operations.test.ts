@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../../src/core/run.js';
+import { run, runUnchecked } from '../../../src/core/run.js';
 import { sysprepArgs } from '../../../src/targets/prep/run-prep.js';
 import { parseOperationList, REQUIRED_OPERATIONS, SYSPREP_OPERATIONS, sysprepOperations } from '../../../src/targets/prep/sysprep-operations.js';
 
@@ -23,10 +23,19 @@ describe('virt-sysprep operations', () => {
     }
   });
 
-  it.each([
-    [false, ['--format', 'qcow2', '-a', 'o.qcow2', '--format', 'raw', '-a', 'r.raw', '--operations', 'customize,machine-id', '--run', 's.sh', '--no-logfile']],
-    [true, ['--format', 'qcow2', '-a', 'o.qcow2', '--format', 'raw', '-a', 'r.raw', '--operations', 'customize,machine-id', '--run', 's.sh', '--no-logfile', '--root-password', 'locked:disabled']],
-  ])('argv with lockRoot=%s', (lockRoot, argv) => {
-    expect(sysprepArgs({ overlay: 'o.qcow2', reportDisk: 'r.raw', script: 's.sh', operations: ['customize', 'machine-id'], lockRoot })).toEqual(argv);
+  // virt-sysprep checks its whole command line before it opens the disks: given disks that do not
+  // exist, an argv it takes fails on a disk, one it does not take fails before that.
+  const sysprep = async (args: string[]) => (await runUnchecked('virt-sysprep', args, { timeoutMs: 60_000 })).stderr;
+  const OVERLAY = '/nonexistent/kiln-overlay.qcow2';
+  const REACHED_A_DISK = /libguestfs error: \/nonexistent\/[\w.-]+: No such file or directory/;
+
+  it.each([false, true])('the installed virt-sysprep takes the command line cloud prep gives it (lockRoot=%s)', async (lockRoot) => {
+    const args = sysprepArgs({ overlay: OVERLAY, reportDisk: '/nonexistent/report.raw', script: '/nonexistent/prep.sh', operations: await sysprepOperations(), lockRoot });
+    expect(await sysprep(args)).toMatch(REACHED_A_DISK);
+  });
+
+  it('and the check can fail: a command line it does not take never reaches the disk', async () => {
+    const args = sysprepArgs({ overlay: OVERLAY, reportDisk: '/nonexistent/report.raw', script: '/nonexistent/prep.sh', operations: ['customize'], lockRoot: false });
+    expect(await sysprep([...args, '--root-password', 'lockd:disabled'])).not.toMatch(REACHED_A_DISK);
   });
 });

@@ -9,6 +9,7 @@ KS_PARTS=""          # one line per partition: "MOUNTPOINT SIZE_MIB GROW FSTYPE 
 KS_AUTOPART=0
 KS_AUTOPART_FSTYPE=ext4
 KS_CLEAR=0
+KS_DISKLABEL=""      # clearpart --disklabel: gpt | msdos | "" (Anaconda's default for the firmware)
 KS_BOOT_LOCATION=mbr
 KS_BOOT_APPEND=""
 KS_BOOT_TIMEOUT=""
@@ -63,15 +64,29 @@ ks_part() {
     esac
   done
   [ -n "$mnt" ] || ks_error "$KS_LINE" "part requires a mount point"
+  # Anaconda's special mount points: the BIOS boot partition GRUB embeds its core image in on a
+  # GPT disk, the PowerPC PReP boot partition (made on any platform, as blivet makes it; unused
+  # on x86), and the EFI system partition (vfat) at /boot/efi.
   case "$mnt" in
     swap) fstype=swap ;;
-    biosboot) log INFO anaconda "kickstart line $KS_LINE: part biosboot skipped (msdos label)"; return ;;
+    biosboot) fstype=biosboot ;;
+    prepboot) fstype=prepboot ;;
     /*) ;;
     *) ks_error "$KS_LINE" "part: '$mnt' is not a mount point" ;;
   esac
+  case "$mnt:$fstype" in
+    /boot/efi:efi | /boot/efi:vfat) fstype=efi ;;
+    *:efi) ks_error "$KS_LINE" "part $mnt --fstype=efi: an EFI system partition is mounted at /boot/efi" ;;
+    biosboot:biosboot | prepboot:prepboot) ;;
+    *:biosboot | *:prepboot) ks_error "$KS_LINE" "part $mnt --fstype=$fstype: give the mount point $fstype" ;;
+    *:ext2 | *:ext3 | *:ext4 | *:swap) ;;
+    *) ks_error "$KS_LINE" "part $mnt --fstype=$fstype: kiln's Anaconda test double makes only ext2, ext3, ext4, swap, efi, biosboot and prepboot" ;;
+  esac
+  # Anaconda's sizes when none is given: biosboot 1 MiB, prepboot 4 MiB, an EFI system partition 200 MiB.
   case "$fstype" in
-    ext2 | ext3 | ext4 | swap) ;;
-    *) ks_error "$KS_LINE" "part $mnt --fstype=$fstype: kiln's Anaconda test double makes only ext2, ext3, ext4 and swap" ;;
+    biosboot) [ -n "$size" ] || size=1 ;;
+    prepboot) [ -n "$size" ] || size=4 ;;
+    efi) [ -n "$size" ] || size=200 ;;
   esac
   [ -n "$size" ] || size=1024
   if echo "$KS_PARTS" | awk -v m="$mnt" '$1 == m && m != "swap" { f = 1 } END { exit !f }'; then
@@ -167,7 +182,9 @@ ks_clearpart() {
     case "$a" in
       --all | --linux) KS_CLEAR=1 ;;
       --none) KS_CLEAR=0 ;;
-      --initlabel | --disklabel=*) ;;
+      --initlabel) ;;
+      --disklabel=gpt | --disklabel=msdos) KS_DISKLABEL=${a#*=} ;;
+      --disklabel=*) ks_error "$KS_LINE" "clearpart $a: kiln's Anaconda test double makes gpt and msdos disk labels" ;;
       --drives=*) check_disk_option "${a#*=}" ;;
       --list=*) not_for_test_double "clearpart --list" ;;
       *) bad_option clearpart "$a" ;;

@@ -1,6 +1,17 @@
 # Configuration of the installed system by kiln's Anaconda TEST DOUBLE (NOT Anaconda): host
 # name, time zone, root password, services, and the boot loader (grub-install and update-grub
 # run chrooted in the target with /dev, /proc and /sys bind-mounted, as Anaconda does).
+#
+# The boot loader is GRUB for the firmware the installer booted under, as Anaconda installs it:
+# under BIOS `grub-install --target=i386-pc` (into the BIOS boot partition on GPT, after the MBR
+# on msdos); under UEFI GRUB for EFI in the EFI system partition — with the payload's signed shim
+# and signed GRUB when it has them (Secure Boot) — and at the removable-media path
+# EFI/BOOT/BOOTX64.EFI, which firmware boots when its NVRAM names no loader (a fresh VM, a cloud
+# instance). No NVRAM boot entry is written: the installer's variable store is thrown away.
+# Under BIOS, a disk that also has an EFI system partition (a hybrid layout) gets the EFI loaders
+# too, as a Fedora install gets them from its boot loader packages (grub2-efi-x64, shim-x64)
+# whatever it booted under; a UEFI install gets nothing for BIOS: Fedora's cloud kickstart adds
+# that in %post (grub2-install --target=i386-pc), as kiln's fedora-cloud template does.
 
 in_target() {
   chroot "$SYSROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
@@ -64,8 +75,28 @@ install_bootloader() {
     END { if (!done && ENVIRON["APPEND"] != "") print "GRUB_CMDLINE_LINUX=\"" ENVIRON["APPEND"] "\"" }
   ' "$cfg" > /tmp/grub.default && cat /tmp/grub.default > "$cfg"
   log INFO bootloader "kernel command line: $(grep '^GRUB_CMDLINE_LINUX=' "$cfg" | tail -n 1)"
-  run_logged "grub-install" in_target grub-install --target=i386-pc "$DISK" || die bootloader "grub-install $DISK failed"
+  if [ "$FIRMWARE" = uefi ]; then
+    install_efi_grub
+  else
+    run_logged "grub-install" in_target grub-install --target=i386-pc "$DISK" || die bootloader "grub-install $DISK failed"
+    [ -n "$(partition_of /boot/efi)" ] && install_efi_grub
+  fi
   run_logged "update-grub" in_target update-grub || die bootloader "update-grub failed"
+}
+
+# GRUB for EFI in /boot/efi (Debian's grub-install: --uefi-secure-boot puts the signed shim and
+# signed GRUB there, --force-extra-removable copies them to the removable-media path too).
+install_efi_grub() {
+  local target secure=""
+  target=$(ls -d "$SYSROOT"/usr/lib/grub/*-efi 2>/dev/null | head -n 1)
+  [ -n "$target" ] || die bootloader "the payload has no GRUB for EFI (/usr/lib/grub/<arch>-efi: grub-efi-amd64-bin); it cannot boot under UEFI"
+  target=${target##*/}
+  if ls "$SYSROOT"/usr/lib/grub/"$target"-signed/grub*.efi.signed > /dev/null 2>&1 && ls "$SYSROOT"/usr/lib/shim/shim*.efi.signed > /dev/null 2>&1; then
+    secure=--uefi-secure-boot
+  fi
+  run_logged "grub-install" in_target grub-install --target="$target" --efi-directory=/boot/efi --bootloader-id=debian \
+    --no-nvram --force-extra-removable $secure || die bootloader "grub-install --target=$target failed"
+  log INFO bootloader "EFI system partition: $(cd "$SYSROOT/boot/efi" && find . -type f | sed 's|^\./||' | sort | tr '\n' ' ')"
 }
 
 # Anaconda keeps its logs in the installed system under /var/log/anaconda.

@@ -1,0 +1,58 @@
+/**
+ * bootTest refuses, before any guest starts, to boot an image a way its disk cannot: it reads the
+ * disk (an overlay over the image) and fails its boot check with what the disk holds. The
+ * hypervisor is never asked for: the test fails if it is.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CleanupStack } from '../../src/core/cleanup.js';
+import { collect } from '../../src/core/events.js';
+import { run } from '../../src/core/run.js';
+import { bootTest } from '../../src/testing/boot-test.js';
+
+let dir: string;
+let bios: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kiln-boot-fw-'));
+  // An msdos disk with a partition and no boot loader at all.
+  bios = join(dir, 'plain.raw');
+  await run('truncate', ['-s', '64M', bios], { timeoutMs: 10_000 });
+  await run('sfdisk', ['-q', bios], { timeoutMs: 30_000, input: 'label: dos\nstart=2048, type=83\n' });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const test = (firmware: 'bios' | 'uefi' | 'uefi-secure' | undefined, name: string) =>
+  bootTest({
+    image: bios,
+    firmware,
+    user: 'fedora',
+    timeoutS: 60,
+    memoryMiB: 512,
+    vcpus: 1,
+    reportDir: join(dir, name),
+    keepOnFailure: false,
+    hypervisor: () => Promise.reject(new Error('no guest may start')),
+    domainType: async () => 'qemu',
+    emit: collect().emit,
+    signal: new AbortController().signal,
+    cleanup: new CleanupStack(),
+  });
+
+describe('bootTest on a disk that cannot boot the way asked', () => {
+  it.each([
+    ['uefi', 'boot (uefi)', 'the image does not boot under UEFI (what it boots under: no firmware (no boot loader found)): partition table: msdos (1 partitions); BIOS: the MBR holds no boot code; UEFI: no EFI system partition'],
+    ['uefi-secure', 'boot (uefi-secure)', 'the image does not boot under UEFI with Secure Boot'],
+    [undefined, 'boot (bios)', 'the image does not boot under BIOS'],
+  ] as const)('--firmware %s: %s fails at once, saying what the disk holds', async (firmware, check, detail) => {
+    const report = await test(firmware, `r-${firmware ?? 'default'}`);
+    expect(report.passed).toBe(false);
+    expect(report.firmware).toBe(firmware ?? 'bios');
+    expect(report.checks).toEqual([{ name: check, status: 'fail', detail: expect.stringContaining(detail) }]);
+    expect(report.failure?.code).toBe('BOOT_NO_BOOTLOADER');
+  });
+});
