@@ -3,9 +3,12 @@
  * was decided at deploy time (name, UUID, MAC addresses, network, disks): what virt-image left to
  * the deployment and kiln's deployments add — the serial console as a pty for `virsh console`
  * (logged to console.log), a reboot that restarts the guest, graphics on host loopback only.
+ * The boot descriptor's firmware is the domain's: a UEFI one (`<loader firmware="efi">`) starts
+ * under OVMF through libvirt's firmware auto-selection (no Secure Boot: a descriptor cannot ask
+ * for it), with the instance's own variable store beside its disks; BIOS is SeaBIOS.
  */
 import { join } from 'node:path';
-import type { DomainSpec, GuestArch, NetworkSpec } from '../../hypervisor/index.js';
+import type { DomainSpec, FirmwareSpec, GuestArch, NetworkSpec } from '../../hypervisor/index.js';
 import type { BootDescriptor, Devices } from './descriptor.js';
 import type { InstanceRecord } from './instance-record.js';
 
@@ -19,6 +22,13 @@ export interface InstanceDomainInput {
   seed?: string;
   /** --no-graphics turns the descriptor's graphics off. */
   graphics: boolean;
+}
+
+/** The UEFI variable store of an instance booting UEFI, in its directory (libvirt fills it from OVMF's template at first start). */
+export const NVRAM_FILE = 'nvram.fd';
+
+function firmware(boot: BootDescriptor, instanceDir: string): FirmwareSpec | undefined {
+  return boot.os.kind === 'loader' && boot.os.firmware === 'efi' ? { kind: 'uefi', secureBoot: false, nvram: join(instanceDir, NVRAM_FILE) } : undefined;
 }
 
 function nextFree(prefix: string, used: Set<string>): string {
@@ -59,6 +69,7 @@ export function instanceDomainSpec(i: InstanceDomainInput): DomainSpec {
     features: { acpi: boot.features.acpi !== 'off', apic: boot.features.apic !== 'off', pae: boot.arch === 'i686' && boot.features.pae === 'on' },
     lifecycle: { poweroff: 'destroy', reboot: 'restart', crash: 'destroy' },
     consoleLog: join(i.instanceDir, 'console.log'),
+    firmware: firmware(boot, i.instanceDir),
     firmwareOnSerial: true,
     graphics: i.graphics && i.devices.graphics ? (i.devices.graphics === 'spice' ? 'spice' : 'vnc') : undefined,
     rng: true,

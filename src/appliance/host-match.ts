@@ -4,7 +4,12 @@
  * does. virt-image compared each named feature with libvirt's capabilities (on needs the host to
  * offer it, off needs it to be one the guest can turn off); kiln does the same, and also asks
  * libvirt's domain capabilities whether it can boot such a guest with the firmware the descriptor
- * wants. Every descriptor gets a verdict; a rejected one says why, so `check` can explain.
+ * wants. A UEFI boot descriptor (`<loader firmware="efi">`, one of those the appliance target
+ * writes per firmware its system disk boots) suits the host only where a UEFI guest of its arch
+ * can start: the same check an install or a boot test under UEFI makes (OVMF's firmware
+ * descriptors; i686 guests boot with BIOS only), handed in with the host's facts, and then
+ * libvirt's own word on the connection (its domain capabilities list efi). Every descriptor gets
+ * a verdict; a rejected one says why, so `check` can explain.
  *
  * Where kiln differs from virt-image, and why: an x86_64 guest that asks for PAE gets it (long
  * mode needs PAE; libvirt lists pae only for 32-bit guests); among several suitable descriptors
@@ -12,6 +17,7 @@
  * document order; Xen paravirtualized descriptors are explained and skipped, since kiln deploys
  * on QEMU.
  */
+import { isKilnError } from '../core/errors.js';
 import type { BootDescriptor, Feature } from './descriptor.js';
 import { parseCapabilities, parseDomainCapabilities, type CapsGuest, type DomainCapabilities } from './host-caps.js';
 
@@ -19,6 +25,11 @@ import { parseCapabilities, parseDomainCapabilities, type CapsGuest, type Domain
 export interface HostFacts {
   capabilities(): Promise<string>;
   domainCapabilities(q: { arch: string; virtType: string; emulator?: string }): Promise<string>;
+  /**
+   * Rejects, saying why, when a guest of this arch cannot start under UEFI here (the pipeline
+   * passes the firmware check installs and boot tests make: OVMF's descriptors, BIOS only for i686).
+   */
+  requireUefi(arch: string): Promise<void>;
 }
 
 export interface BootVerdict {
@@ -56,11 +67,28 @@ function featureProblem(name: Feature, state: 'on' | 'off', guest: CapsGuest): s
   return undefined;
 }
 
-function firmwareProblem(boot: BootDescriptor, domcaps: DomainCapabilities | undefined, error: string | undefined, arch: string, virtType: string): string | undefined {
-  const efi = boot.os.kind === 'loader' && boot.os.firmware === 'efi';
-  if (!domcaps) return efi ? `needs UEFI firmware, and libvirt's domain capabilities could not be read (${error ?? 'no answer'})` : undefined;
-  if (!domcaps.osSupported) return `libvirt cannot boot ${arch} guests of type ${virtType} (domain capabilities: os not supported)`;
-  if (efi && !domcaps.firmware.includes('efi')) return 'needs UEFI firmware, which libvirt cannot find on this host (install OVMF: Debian ovmf, ovmf-ia32)';
+export function needsUefi(boot: BootDescriptor): boolean {
+  return boot.os.kind === 'loader' && boot.os.firmware === 'efi';
+}
+
+/**
+ * Why a UEFI guest of this arch cannot start here, in the words of the firmware check, with its
+ * hint (what to install) — but for a usage error's, which is about a command line's flags.
+ */
+async function uefiProblem(host: HostFacts, arch: string): Promise<string | undefined> {
+  try {
+    await host.requireUefi(arch);
+    return undefined;
+  } catch (error) {
+    if (!isKilnError(error)) throw error;
+    return error.hint && !error.usage ? `${error.message} (${error.hint})` : error.message;
+  }
+}
+
+/** libvirt's word on UEFI for this arch and domain type on the connection (its domain capabilities). */
+function libvirtUefiProblem(domcaps: DomainCapabilities | undefined, error: string | undefined): string | undefined {
+  if (!domcaps) return `needs UEFI firmware, and libvirt's domain capabilities could not be read (${error ?? 'no answer'})`;
+  if (!domcaps.firmware.includes('efi')) return "needs UEFI firmware, which libvirt's domain capabilities do not offer on this connection";
   return undefined;
 }
 
@@ -89,8 +117,13 @@ async function judge(boot: BootDescriptor, guests: CapsGuest[], virtType: string
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
   }
-  const firmware = firmwareProblem(boot, domcaps, error, boot.arch, virtType);
-  if (firmware) reasons.push(firmware);
+  if (domcaps && !domcaps.osSupported) reasons.push(`libvirt cannot boot ${boot.arch} guests of type ${virtType} (domain capabilities: os not supported)`);
+  // UEFI: the firmware check kiln makes before any UEFI guest starts, then libvirt's domain
+  // capabilities (one reason: a missing OVMF is not told twice).
+  if (needsUefi(boot)) {
+    const uefi = (await uefiProblem(host, boot.arch)) ?? libvirtUefiProblem(domcaps, error);
+    if (uefi) reasons.push(uefi);
+  }
   return reasons.length ? { boot, ok: false, reasons } : { boot, ok: true, reasons: [], guest };
 }
 

@@ -94,6 +94,8 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     // An appliance boots from its descriptor: the system disk first, its data and scratch disks after.
     let extraDisks: { path: string; format: 'qcow2' | 'raw' }[] = [];
     let system: { image: string; kind: Exclude<ImageKind, 'appliance'> } = { image: i.image, kind: kind === 'appliance' ? 'qcow2' : kind };
+    // A UEFI boot descriptor boots under UEFI, as `kiln appliance run` boots it.
+    let applianceFirmware: Firmware | undefined;
     if (kind === 'appliance') {
       const unpacked = join(work, 'appliance');
       await mkdir(unpacked);
@@ -105,6 +107,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       if (!boot || !first) throw usageError(`${i.image}: no boot descriptor the boot test can boot (hvm, x86_64 or i686, from a raw or qcow2 system disk)`);
       arch = boot.arch as Arch;
       base.arch = arch;
+      if (boot.os.kind === 'loader' && boot.os.firmware === 'efi') applianceFirmware = 'uefi';
       system = { image: join(descriptor.dir, first.disk.file), kind: first.disk.format as 'qcow2' | 'raw' };
       extraDisks = drives.filter((d) => d !== first).map((d) => ({ path: join(descriptor.dir, d.disk.file), format: d.disk.format as 'qcow2' | 'raw' }));
     }
@@ -117,7 +120,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       warn(i.emit, `${basename(i.image)}: which firmwares boot it is unknown: ${toKilnError(error.cause).message}`, 'BOOT_FACTS_FAILED');
       return undefined;
     });
-    const firmware: Firmware = i.firmware ?? (!facts || facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
+    const firmware: Firmware = i.firmware ?? applianceFirmware ?? (!facts || facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
     base.firmware = firmware;
     const bootCheck = `boot (${firmware})`;
     if (facts && !facts.firmware.includes(firmware)) {

@@ -64,6 +64,7 @@ describe('virt-image descriptors', () => {
     ['appliance-i686-three-disks.xml', ['bios']],
     // One boot entry per firmware the system disk boots, each loader naming it.
     ['appliance-x86_64-hybrid.xml', ['bios', 'efi']],
+    ['appliance-x86_64-uefi.xml', ['efi']],
   ])('reads kiln’s own descriptor %s: one boot entry per firmware %j', async (name, firmware) => {
     const d = await readDescriptorFile(join(PROJECT_ROOT, 'test', 'targets', 'golden', name));
     expect(d.boots.map((b) => (b.os.kind === 'loader' ? b.os.firmware : b.os.kind))).toEqual(firmware);

@@ -43,10 +43,19 @@ function record(extra: Partial<InstanceRecord>): InstanceRecord {
   };
 }
 
-async function descriptor(name: string) {
-  const file = join(PROJECT_ROOT, 'test', 'appliance', 'fixtures', 'descriptors', name);
+async function descriptor(name: string, dir = join(PROJECT_ROOT, 'test', 'appliance', 'fixtures', 'descriptors')) {
+  const file = join(dir, name);
   return parseDescriptor(await readFile(file, 'utf8'), file);
 }
+
+/** A descriptor the appliance target writes (its golden files). */
+const written = (name: string) => descriptor(name, join(PROJECT_ROOT, 'test', 'targets', 'golden'));
+
+const X86_64_RECORD: Partial<InstanceRecord> = {
+  boot: { index: 1, arch: 'x86_64' },
+  macs: ['52:54:00:1a:2b:3c'],
+  disks: [{ file: 'disks/vda-system.qcow2', target: 'vda', bus: 'virtio', device: 'disk', use: 'system', format: 'qcow2', source: 'Fedora-Cloud-Base-19.x86_64-sda.qcow2' }],
+};
 
 describe('instance domains', () => {
   it('virt-image’s calendar appliance, its hvm i686 descriptor: PAE, two NICs on user-mode networking (SSH forwarded), VNC on loopback, a seed', async () => {
@@ -85,5 +94,25 @@ describe('instance domains', () => {
     expect(xml).not.toContain('qemu:commandline');
     expect(xml).not.toContain('<graphics');
     await run('virt-xml-validate', [file, 'domain'], { timeoutMs: 30_000 });
+  });
+
+  it('a disk that boots only UEFI (one boot descriptor, its loader efi): OVMF through libvirt’s firmware auto-selection, the instance’s own variable store', async () => {
+    const d = await written('appliance-x86_64-uefi.xml');
+    const spec = instanceDomainSpec({ record: record(X86_64_RECORD), boot: d.boots[0]!, devices: d.devices, instanceDir: DIR, versionDir: VERSION, seed: `${DIR}/seed.iso`, graphics: false });
+    expect(spec.firmware).toEqual({ kind: 'uefi', secureBoot: false, nvram: `${DIR}/nvram.fd` });
+    const xml = buildDomainXml(spec);
+    const file = await golden.expect('instance-x86_64-uefi.xml', xml);
+    expect(xml).toMatch(/<os firmware="efi">\s*<type arch="x86_64" machine="pc">hvm<\/type>\s*<firmware>\s*<feature enabled="no" name="secure-boot"\/>\s*<\/firmware>\s*<nvram>[^<]*\/web1\/nvram.fd<\/nvram>/);
+    expect(xml).not.toContain('<loader');
+    await run('virt-xml-validate', [file, 'domain'], { timeoutMs: 30_000 });
+  });
+
+  it('a hybrid disk’s descriptors: BIOS (SeaBIOS, no firmware element) from the first, UEFI from the second', async () => {
+    const d = await written('appliance-x86_64-hybrid.xml');
+    const [bios, uefi] = d.boots.map((boot) => buildDomainXml(instanceDomainSpec({ record: record(X86_64_RECORD), boot, devices: d.devices, instanceDir: DIR, versionDir: VERSION, graphics: false })));
+    expect(bios).not.toMatch(/firmware=|<nvram/);
+    expect(bios).toContain('<bios useserial="yes"/>');
+    expect(uefi).toContain('<os firmware="efi">');
+    expect(uefi).not.toContain('useserial');
   });
 });

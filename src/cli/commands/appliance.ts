@@ -105,7 +105,7 @@ const runCommand = defineCommand<RunFlags>({
       { bundle: args[0]!, name: f.name, instancesDir: f.instances, memoryMiB: memoryMiB(f.memory), vcpus: positive(f.vcpus, '--vcpus'), network: f.network, graphics: f.graphics, user: f.user, wait: f.wait === true, timeoutS: parseDuration(f.timeout ?? '15m', '--timeout') },
       jobContext(f, ctx),
     );
-    const text = [`${r.name}: ${r.appliance.name} ${r.appliance.version ?? r.appliance.key} (${r.arch}, boot descriptor ${r.boot}) ${r.checks ? (r.passed ? 'is running and passed its checks' : 'is running but FAILED a check') : 'started'}`, ...reachLines(r.reach), ...checkLines(r.checks)].join('\n');
+    const text = [`${r.name}: ${r.appliance.name} ${r.appliance.version ?? r.appliance.key} (${r.arch}, boot descriptor ${r.boot}, ${r.firmware === 'bios' ? 'BIOS' : 'UEFI'}) ${r.checks ? (r.passed ? 'is running and passed its checks' : 'is running but FAILED a check') : 'started'}`, ...reachLines(r.reach), ...checkLines(r.checks)].join('\n');
     return { text, json: r, exitCode: r.passed === false ? 1 : 0 };
   },
 });

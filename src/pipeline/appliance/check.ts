@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { withCleanup } from '../../core/cleanup.js';
 import { isKilnError } from '../../core/errors.js';
 import { formatBytes } from '../../core/units.js';
-import { describeVerdicts } from '../../appliance/host-match.js';
+import { describeVerdicts, needsUefi } from '../../appliance/host-match.js';
 import { defaultInstancesDir } from '../../appliance/instance-root.js';
 import { plannedDisks } from '../../appliance/open-bundle.js';
 import { availableMemoryMiB, freeBytes } from '../../appliance/space.js';
@@ -23,7 +23,7 @@ export interface ApplianceCheckReport {
   appliance: { name: string; version?: string; release?: string; label?: string };
   /** One line per boot descriptor: chosen, suitable or rejected (with why). */
   boots: string[];
-  chosen?: { index: number; arch: string; type: string };
+  chosen?: { index: number; arch: string; type: string; firmware: 'bios' | 'uefi' };
   /** Problems besides the boot descriptors: missing files, memory, disk space. */
   problems: string[];
   memory: { needMiB: number; availableMiB: number };
@@ -59,7 +59,7 @@ export async function checkAppliance(request: { bundle: string; instancesDir?: s
       source: opened.source,
       appliance: { name: d.name, version: d.version, release: d.release, label: d.label },
       boots: describeVerdicts(match),
-      chosen: match.chosen && { index: match.chosen.boot.index, arch: match.chosen.boot.arch, type: match.chosen.boot.type },
+      chosen: match.chosen && { index: match.chosen.boot.index, arch: match.chosen.boot.arch, type: match.chosen.boot.type, firmware: needsUefi(match.chosen.boot) ? 'uefi' : 'bios' },
       problems,
       memory: { needMiB, availableMiB },
       disk: { dir: root, needBytes, freeBytes: free },

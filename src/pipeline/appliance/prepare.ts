@@ -5,11 +5,13 @@
  * memory and vCPUs (flags, else the descriptor's recommendation).
  */
 import type { Hypervisor } from '../../../hypervisor/index.js';
+import type { Arch } from '../../core/arch.js';
 import { KilnError } from '../../core/errors.js';
 import type { BootDescriptor } from '../../appliance/descriptor.js';
 import { describeVerdicts, matchHost, type HostFacts, type HostMatch } from '../../appliance/host-match.js';
 import { openAppliance, plannedDisks, type OpenedAppliance } from '../../appliance/open-bundle.js';
 import type { PlannedDisk } from '../../appliance/instance-disks.js';
+import { requireFirmware } from '../../testing/guest-firmware.js';
 import { wrapHypervisorError } from '../hypervisor-errors.js';
 import type { JobResources } from '../resources.js';
 
@@ -26,10 +28,16 @@ export interface PreparedAppliance {
 /** Used when neither the flags nor the descriptor say. */
 export const DEFAULT_MEMORY_MIB = 1024;
 
-export function hostFacts(hv: Hypervisor): HostFacts {
+/**
+ * What host matching asks, answered by libvirt and, for UEFI, by the check an install or a boot
+ * test under UEFI makes before its guest starts. `firmwareDirs`: where that check looks for
+ * QEMU's firmware descriptors (default: where libvirt looks).
+ */
+export function hostFacts(hv: Pick<Hypervisor, 'capabilities' | 'domainCapabilities'>, firmwareDirs?: string[]): HostFacts {
   return {
     capabilities: () => hv.capabilities().catch((e: unknown) => Promise.reject(wrapHypervisorError(e, "cannot read libvirt's capabilities"))),
     domainCapabilities: (q) => hv.domainCapabilities(q),
+    requireUefi: (arch) => requireFirmware('uefi', arch as Arch, 'a UEFI boot', firmwareDirs),
   };
 }
 

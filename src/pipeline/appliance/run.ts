@@ -22,6 +22,8 @@ import { acquireVersion, collectVersions, versionBytes, versionKey } from '../..
 import { outputRecord } from '../../testing/boot-image.js';
 import { randomMac } from '../../testing/boot-domain.js';
 import type { CheckResult } from '../../testing/checks.js';
+import { firmwareOf } from '../../testing/guest-firmware.js';
+import type { Firmware } from '../../image/boot-firmware.js';
 import { makeNoCloudSeed } from '../../testing/seed.js';
 import { makeKeyPair } from '../../testing/ssh-key.js';
 import { freePort } from '../../testing/ssh.js';
@@ -54,6 +56,8 @@ export interface ApplianceRunResult {
   appliance: InstanceRecord['appliance'];
   arch: string;
   boot: number;
+  /** The firmware it starts under: its boot descriptor's. */
+  firmware: Firmware;
   reach: Reach;
   checks?: CheckResult[];
   passed?: boolean;
@@ -165,6 +169,7 @@ export async function runAppliance(request: ApplianceRunRequest, ctx: JobContext
       appliance: record.appliance,
       arch: record.boot.arch,
       boot: record.boot.index,
+      firmware: firmwareOf(spec.firmware),
       reach: reachInstance(record, dir, hv.uri, spec.graphics !== undefined, KEY_FILE),
       checks,
       passed: checks ? checks.every((c) => c.status !== 'fail') : undefined,

@@ -11,6 +11,7 @@ import type { InstanceRecord } from '../../appliance/instance-record.js';
 import { bootMonitor } from '../../testing/boot-watch.js';
 import type { CheckResult } from '../../testing/checks.js';
 import { checkGuest } from '../../testing/guest-checks.js';
+import { firmwareOf } from '../../testing/guest-firmware.js';
 import type { SshTarget } from '../../testing/ssh.js';
 import { GuestRun } from '../guest-run.js';
 import { wrapHypervisorError } from '../hypervisor-errors.js';
@@ -67,7 +68,7 @@ export async function startInstance(i: StartInput): Promise<CheckResult[] | unde
   let checks: CheckResult[] = [];
   try {
     await run.start();
-    checks = await checkGuest({ run, target: sshTarget(i.record, i.dir), hostname: i.record.name, timeoutS: i.timeoutS, kvm, signal: i.res.ctx.signal });
+    checks = await checkGuest({ run, target: sshTarget(i.record, i.dir), hostname: i.record.name, timeoutS: i.timeoutS, kvm, firmware: firmwareOf(i.spec.firmware), signal: i.res.ctx.signal });
   } finally {
     const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
     run.feed(passed ? { kind: 'passed', at: Date.now() } : { kind: 'fail', at: Date.now(), reason: 'check-failed', message: 'a check failed' });

@@ -6,7 +6,9 @@
  * domain redefined from the new boot descriptor and started, and the boot test's checks run. If
  * a vital check fails (or the update is interrupted), the old overlays come back, the old domain
  * definition is restored and started, and the command fails saying which checks failed. Data
- * disks are never written by kiln, either way.
+ * disks are never written by kiln, either way. A UEFI instance's variable store (its boot entries
+ * name the old system disk's loader) goes aside with the old overlays and comes back with them:
+ * the new version starts from OVMF's template, under the firmware its boot descriptor names.
  */
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +16,7 @@ import type { Domain } from '../../../hypervisor/index.js';
 import { withCleanup } from '../../core/cleanup.js';
 import { KilnError, usageError } from '../../core/errors.js';
 import { info, warn } from '../../core/events.js';
-import { instanceDomainSpec } from '../../appliance/domain-spec.js';
+import { instanceDomainSpec, NVRAM_FILE } from '../../appliance/domain-spec.js';
 import { makeDisk, renewScratch } from '../../appliance/instance-disks.js';
 import { readRecord, writeRecord, type InstanceDisk, type InstanceRecord } from '../../appliance/instance-record.js';
 import { checkInstanceName, defaultInstancesDir, instanceDir, versionDir } from '../../appliance/instance-root.js';
@@ -110,16 +112,26 @@ export async function updateAppliance(request: ApplianceUpdateRequest, ctx: JobC
     await stopDomain(domain, ctx.signal);
     const aside: InstanceDisk[] = old.disks.filter((d) => d.use === 'system' && !d.shared);
     for (const d of aside) await rename(join(dir, d.file), join(dir, `${d.file}.previous`));
+    const nvram = join(dir, NVRAM_FILE);
+    let nvramAside = false;
     const made: string[] = [];
     const rollback = async () => {
       await domain.destroy().catch(() => {});
       for (const f of made) await rm(join(dir, f), { force: true });
       for (const d of aside) await rename(join(dir, `${d.file}.previous`), join(dir, d.file)).catch(() => {});
+      if (nvramAside) {
+        await rm(nvram, { force: true });
+        await rename(`${nvram}.previous`, nvram).catch(() => {});
+      }
       await hv.defineDomain(old.spec!);
       await writeRecord(dir, { ...old, state: 'ready', updatingTo: undefined });
       await collectVersions(root);
     };
     const dropRollback = cleanup.push(`update of ${record.name} (back to its old system disks)`, rollback);
+    nvramAside = await rename(nvram, `${nvram}.previous`).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    });
 
     // The new disk set: new system overlays, the same data disks (never touched), fresh scratch disks.
     const disks: InstanceDisk[] = [];
@@ -166,6 +178,7 @@ export async function updateAppliance(request: ApplianceUpdateRequest, ctx: JobC
       });
     }
     for (const d of aside) await rm(join(dir, `${d.file}.previous`), { force: true });
+    await rm(`${nvram}.previous`, { force: true });
     await writeRecord(dir, { ...updated, state: 'ready', updatingTo: undefined, spec });
     await collectVersions(root);
     await leftovers(dir);

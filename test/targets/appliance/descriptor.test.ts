@@ -49,6 +49,7 @@ describe('appliance descriptor', () => {
   it.each([
     ['appliance-x86_64.xml', x86],
     ['appliance-x86_64-hybrid.xml', { ...x86, firmware: ['bios', 'uefi'] } as DescriptorInput],
+    ['appliance-x86_64-uefi.xml', { ...x86, firmware: ['uefi'] } as DescriptorInput],
     ['appliance-i686-three-disks.xml', i686],
   ])('%s matches its golden file and validates against the shipped schema (xmllint)', async (name, input) => {
     const file = await expectGolden(name, renderDescriptor(input));
