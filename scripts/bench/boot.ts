@@ -1,8 +1,10 @@
 /**
  * Bench section "boot": `kiln test` on an openstack image — start → SSH login — beside the
  * guest's own boot in the same run: its firmware and boot loader (domain start → the kernel's
- * first console line) plus its kernel → sshd ready (the guest's journal). What remains is kiln's
- * overhead: the seed, the port forward, the login attempts (goal: under 2 s). The image comes from
+ * first console line) plus its kernel → sshd ready (the guest's journal), and the SSH login itself
+ * (the attempt that logged in, timed by kiln test: under TCG a login into a booting guest takes
+ * seconds of the guest's CPU, which no waiting strategy removes). What remains is kiln's overhead:
+ * the time from sshd's start to kiln's last attempt (goal: under 2 s). The image comes from
  * the default store's base image of the test double (a store hit once the demo or the tests made it).
  */
 import { join } from 'node:path';
@@ -37,19 +39,22 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
     const runs = ctx.quick ? 1 : 3;
     const login: number[] = [];
     const guest: number[] = [];
+    const attempt: number[] = [];
     for (let i = 0; i < runs; i++) {
       ctx.log(`kiln test ${i + 1}/${runs}`);
       const report = (await cli(['test', image, '--report', join(ctx.workDir, `report-${i}`)])) as TestReport;
       const r = report.images[0]!;
-      if (r.loginSeconds === undefined || r.guestBootSeconds === undefined) throw new Error('the test report has no login or guest boot time');
+      if (r.loginSeconds === undefined || r.guestBootSeconds === undefined || r.loginAttemptSeconds === undefined) throw new Error('the test report has no login, login attempt or guest boot time');
       login.push(r.loginSeconds);
       guest.push(r.guestBootSeconds);
+      attempt.push(r.loginAttemptSeconds);
     }
-    const overheads = login.map((l, i) => l - guest[i]!);
+    const overheads = login.map((l, i) => l - guest[i]! - attempt[i]!);
     rows.push(
       { section: SECTION, name: "guest's own boot: start → sshd ready", seconds: median(guest), note: `firmware + boot loader from the console, kernel → sshd from the journal; ${spread(guest)}` },
-      { section: SECTION, name: 'kiln test: start → SSH login', seconds: median(login), baseline: "guest's own boot: start → sshd ready", ratio: median(guest) / median(login), note: spread(login) },
-      { section: SECTION, name: "kiln's overhead (login − guest's own)", seconds: median(overheads), goal: '< 2 s', note: spread(overheads) },
+      { section: SECTION, name: 'one SSH login into the guest (the attempt that logged in)', seconds: median(attempt), note: `connection, key exchange, key authentication, a session running true; ${spread(attempt)}` },
+      { section: SECTION, name: 'kiln test: start → SSH login', seconds: median(login), baseline: "guest's own boot + one SSH login", ratio: (median(guest) + median(attempt)) / median(login), note: spread(login) },
+      { section: SECTION, name: "kiln's overhead (login − guest's own boot − one SSH login)", seconds: median(overheads), goal: '< 2 s', note: spread(overheads) },
     );
     return rows;
   } finally {

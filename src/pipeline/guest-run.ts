@@ -63,6 +63,8 @@ export class GuestRun {
   readonly reportLines: string[] = [];
   /** The last console lines (for explaining a failure the machine cannot see itself). */
   readonly recentConsole: string[] = [];
+  /** Console lines seen so far (recentConsole keeps only the last of them). */
+  consoleLines = 0;
   domain?: Domain;
   startedAt = 0;
   /** When the machine reached the `kernel` state (boot tests: the kernel's first console line). */
@@ -142,6 +144,7 @@ export class GuestRun {
       if (stream !== 'report') this.input.emit({ type: 'installer-line', stream, line });
       if (stream === 'console' && !asReport) {
         this.recentConsole.push(line);
+        this.consoleLines++;
         if (this.recentConsole.length > 200) this.recentConsole.shift();
       }
       this.feed({ kind: 'line', at: this.now(), stream: asReport ? 'report' : stream, line });

@@ -174,11 +174,12 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     const target: SshTarget = { port: sshPort, user, privateKey: key.privateKey, knownHosts: join(work, 'known_hosts') };
     let checks: CheckResult[] = [];
     let loginMs: number | undefined;
+    let loginAttemptMs: number | undefined;
     let guestBootMs: number | undefined;
     let failure: ImageReport['failure'];
     try {
       await run.start();
-      loginMs = await waitForLogin(run, target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: spec.type === 'kvm' ? 120 : 300, signal: i.signal });
+      ({ ms: loginMs, attemptMs: loginAttemptMs } = await waitForLogin(run, target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: spec.type === 'kvm' ? 120 : 300, signal: i.signal }));
       checks.push({ name: bootCheck, status: 'pass', detail: 'firmware → boot loader → kernel → userspace' });
       checks.push({ name: `ssh login as ${user}`, status: 'pass', detail: `${(loginMs / 1000).toFixed(1)} s after start, key from ${as === 'ec2' ? 'the metadata service' : 'the NoCloud seed'}` });
       const factsRun = await sshExec(target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT });
@@ -205,7 +206,9 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     }
     const passed = checks.length > 0 && checks.every((c) => c.status !== 'fail');
     keep = !passed && i.keepOnFailure;
-    return finish(i, { ...base, loginSeconds: loginMs === undefined ? undefined : loginMs / 1000, guestBootSeconds: guestBootMs === undefined ? undefined : guestBootMs / 1000 }, started, checks, failure, keep, work);
+    const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+    const times = { loginSeconds: seconds(loginMs), loginAttemptSeconds: seconds(loginAttemptMs), guestBootSeconds: seconds(guestBootMs) };
+    return finish(i, { ...base, ...times }, started, checks, failure, keep, work);
   });
 }
 

@@ -30,9 +30,17 @@ export interface LoginWait {
   now?: () => number;
 }
 
-export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWait): Promise<number> {
+export interface LoginTimes {
+  /** From the domain's start to the login. */
+  ms: number;
+  /** How long the attempt that logged in took: one SSH login into the guest (its own cost). */
+  attemptMs: number;
+}
+
+export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWait): Promise<LoginTimes> {
   const now = o.now ?? Date.now;
   let last: ProbeResult | undefined;
+  let attemptMs = 0;
   let runningSince: number | undefined;
   let cloudInitSeen = false;
   const trying = (async () => {
@@ -46,8 +54,13 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
         run.feed({ kind: 'fail', at: now(), ...explain(last, run, target) });
         return;
       }
+      // Marked before the attempt: a "Started sshd" line that arrives while it is failing must
+      // bring the next attempt forward, not be taken as already acted upon.
+      const mark = run.consoleLines;
       if (run.machine.state === 'kernel' || run.machine.state === 'running') {
+        const attemptStart = now();
         last = await probe(target, o.signal);
+        attemptMs = now() - attemptStart;
         if (last.ok) {
           run.feed({ kind: 'ready', at: now(), detail: `logged in as ${target.user}` });
           return;
@@ -58,19 +71,27 @@ export async function waitForLogin(run: GuestRun, target: SshTarget, o: LoginWai
           return;
         }
       }
-      await nextAttempt(run);
+      await nextAttempt(run, mark);
     }
   })();
   await Promise.all([run.until(['ready', 'passed']), trying]);
-  return now() - run.startedAt;
+  return { ms: now() - run.startedAt, attemptMs };
 }
 
-/** Waits RETRY_MS, or less once a new console line says sshd started. */
-async function nextAttempt(run: GuestRun): Promise<void> {
-  const seen = run.recentConsole.filter((l) => SSHD_STARTED.test(l)).length;
+/** Whether a console line since `mark` (a count of console lines) says sshd started. */
+function sshdStartedSince(run: Pick<GuestRun, 'recentConsole' | 'consoleLines'>, mark: number): boolean {
+  const fresh = Math.min(run.consoleLines - mark, run.recentConsole.length);
+  return fresh > 0 && run.recentConsole.slice(-fresh).some((l) => SSHD_STARTED.test(l));
+}
+
+/**
+ * Waits RETRY_MS, or not at all once the console says sshd started after the last attempt began
+ * (`mark`: the console's line count then), so the login follows sshd's start within a poll.
+ */
+async function nextAttempt(run: Pick<GuestRun, 'recentConsole' | 'consoleLines' | 'machine'>, mark: number): Promise<void> {
   for (let waited = 0; waited < RETRY_MS; waited += WATCH_MS) {
+    if (run.machine.done || sshdStartedSince(run, mark)) return;
     await new Promise((r) => setTimeout(r, WATCH_MS));
-    if (run.machine.done || run.recentConsole.filter((l) => SSHD_STARTED.test(l)).length > seen) return;
   }
 }
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { silent } from '../../src/core/events.js';
 import { run } from '../../src/core/run.js';
 import { runTargets } from '../../src/targets/run-targets.js';
-import { libguestfsEnv } from '../../src/targets/prep/libguestfs-env.js';
+import { guestfsTool } from '../fixtures/guestfs-tool.js';
 import type { TargetsRecord } from '../../src/targets/types.js';
 import { baseImageFor } from './fixtures/base-image.js';
 import { kilnTest, notPassed } from './fixtures/kiln-test.js';
@@ -75,7 +75,7 @@ describe('kiln test', () => {
   it('an image whose cloud-init is disabled fails the cloud-init check, saying so', async () => {
     const disabled = join(work, 'no-cloud-init.qcow2');
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'qcow2', '-b', output('openstack'), disabled], { timeoutMs: 60_000 });
-    await run('virt-customize', ['-q', '-a', disabled, '--touch', '/etc/cloud/cloud-init.disabled'], { timeoutMs: 20 * 60_000, env: libguestfsEnv('tcg') });
+    await guestfsTool('virt-customize', ['-q', '-a', disabled, '--touch', '/etc/cloud/cloud-init.disabled']);
     const test = await kilnTest([disabled], ['--user', 'debian', '--report', join(work, 'report-disabled')]);
     expect(test.code).toBe(1);
     const checks = test.report!.images[0]!.checks;

@@ -175,6 +175,11 @@ describe(`targets from a real base image`, () => {
     const report = test.report!.images[0]!;
     for (const f of ['console.log', 'cloud-init.log', 'domain.xml', 'report.json']) await stat(join(report.dir, f));
     expect(report.loginSeconds).toBeGreaterThan(0);
+    // The guest's boot to sshd (its journal) and the login's own time are each a part of it.
+    expect(report.guestBootSeconds).toBeGreaterThan(0);
+    expect(report.guestBootSeconds).toBeLessThan(report.loginSeconds!);
+    expect(report.loginAttemptSeconds).toBeGreaterThan(0);
+    expect(report.loginAttemptSeconds).toBeLessThan(report.loginSeconds!);
   });
 
   it('a second run reuses every output without preparing anything', async () => {

@@ -11,16 +11,28 @@ import { NO_CLOUD_INIT_S, waitForLogin } from '../../src/testing/login.js';
 import type { ProbeResult } from '../../src/testing/ssh.js';
 
 let answer: ProbeResult = { ok: false, why: 'closed', message: 'Connection refused' };
-vi.mock('../../src/testing/ssh.js', () => ({ probe: async () => answer }));
+/** Runs during each probe, before it answers (what the console says meanwhile). */
+let duringProbe: () => void = () => {};
+/** How long a probe takes (fake time). */
+let probeMs = 0;
+vi.mock('../../src/testing/ssh.js', () => ({
+  probe: async () => {
+    const now = answer;
+    duringProbe();
+    if (probeMs > 0) await new Promise((r) => setTimeout(r, probeMs));
+    return now;
+  },
+}));
 
 const target = { port: 2222, user: 'fedora', privateKey: '/nonexistent', knownHosts: '/nonexistent' };
 
-function fakeRun(): Pick<GuestRun, 'machine' | 'recentConsole' | 'startedAt' | 'feed' | 'until'> {
+function fakeRun(): Pick<GuestRun, 'machine' | 'recentConsole' | 'consoleLines' | 'startedAt' | 'feed' | 'until'> {
   const machine = new GuestMachine(bootMonitor({ timeoutS: 900, kernelDeadlineS: 180 }));
   machine.boot(Date.now());
   const run = {
     machine,
     recentConsole: [] as string[],
+    consoleLines: 0,
     startedAt: Date.now(),
     feed: (e: Parameters<GuestMachine['feed']>[0]) => void machine.feed(e),
     until: (states: GuestState[]) =>
@@ -38,13 +50,14 @@ function fakeRun(): Pick<GuestRun, 'machine' | 'recentConsole' | 'startedAt' | '
 
 function say(run: ReturnType<typeof fakeRun>, line: string): void {
   run.recentConsole.push(line);
+  run.consoleLines++;
   run.feed({ kind: 'line', at: Date.now(), stream: 'console', line });
 }
 
-async function outcome(run: ReturnType<typeof fakeRun>, afterRunningS: number): Promise<{ error?: Error; seconds: number }> {
+async function outcome(run: ReturnType<typeof fakeRun>, afterRunningS: number): Promise<{ error?: Error; seconds: number; attemptMs?: number }> {
   const start = Date.now();
   const wait = waitForLogin(run as GuestRun, target, { deadlineMs: start + 900_000, afterRunningS, signal: new AbortController().signal }).then(
-    () => ({ seconds: (Date.now() - start) / 1000 }),
+    (times) => ({ seconds: (Date.now() - start) / 1000, attemptMs: times.attemptMs }),
     (error: Error) => ({ error, seconds: (Date.now() - start) / 1000 }),
   );
   for (let i = 0; i < 1000 && run.machine.state !== 'failed' && run.machine.state !== 'ready'; i++) await vi.advanceTimersByTimeAsync(1_000);
@@ -55,6 +68,8 @@ async function outcome(run: ReturnType<typeof fakeRun>, afterRunningS: number): 
 beforeEach(() => {
   vi.useFakeTimers();
   answer = { ok: false, why: 'closed', message: 'Connection refused' };
+  duringProbe = () => {};
+  probeMs = 0;
 });
 afterEach(() => vi.useRealTimers());
 
@@ -80,13 +95,31 @@ describe('waitForLogin', () => {
     expect(r.seconds).toBeGreaterThanOrEqual(300);
   });
 
-  it('logs in as soon as the key is accepted', async () => {
+  it('logs in as soon as the key is accepted, and says how long that login took', async () => {
     const run = fakeRun();
     say(run, '[    0.000000] Linux version 6.1.0-27-amd64');
     answer = { ok: true };
+    probeMs = 1_300;
     const r = await outcome(run, 300);
     expect(r.error).toBeUndefined();
     expect(run.machine.state).toBe('ready');
     expect(r.seconds).toBeLessThan(5);
+    expect(r.attemptMs).toBe(1_300);
+  });
+
+  it('tries again at once when sshd starts while an attempt is failing, not a whole retry interval later', async () => {
+    const run = fakeRun();
+    say(run, '[    0.000000] Linux version 6.1.0-27-amd64');
+    // Many lines after it, so the line is no longer the newest when the next attempt is chosen.
+    duringProbe = () => {
+      duringProbe = () => {};
+      say(run, '[  OK  ] Started ssh.service - OpenBSD Secure Shell server.');
+      for (let i = 0; i < 250; i++) say(run, `[   70.${i}] cloud-init[363]: line ${i}`);
+      answer = { ok: true };
+    };
+    answer = { ok: false, why: 'closed', message: 'Connection reset by peer' };
+    const r = await outcome(run, 300);
+    expect(run.machine.state).toBe('ready');
+    expect(r.seconds).toBeLessThan(0.5);
   });
 });
