@@ -39,7 +39,7 @@ export async function checkGuest(i: GuestChecksInput): Promise<CheckResult[]> {
       await run.until(['running']);
       checks.push({ name: bootCheck, status: 'pass', detail: 'firmware → boot loader → kernel → a login prompt on the console' });
     } else {
-      const loginMs = await waitForLogin(run, i.target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: i.kvm ? 120 : 300, signal: i.signal });
+      const { ms: loginMs } = await waitForLogin(run, i.target, { deadlineMs: run.startedAt + i.timeoutS * 1000, afterRunningS: i.kvm ? 120 : 300, signal: i.signal });
       checks.push({ name: bootCheck, status: 'pass', detail: 'firmware → boot loader → kernel → userspace' });
       checks.push({ name: `ssh login as ${i.target.user}`, status: 'pass', detail: `${(loginMs / 1000).toFixed(1)} s after start, with the instance's key from its NoCloud seed` });
       const facts = parseFacts((await sshExec(i.target, 'sh -s', { timeoutMs: i.timeoutS * 1000, signal: i.signal, input: GUEST_FACTS_SCRIPT })).stdout);
