@@ -7,7 +7,7 @@ import { errorJson, formatError } from './print-error.js';
 import { parseArgv, runInvocation } from './program.js';
 import { commands } from './commands/index.js';
 import { pickReporter } from '../reporters/index.js';
-import { signalInterrupt, toKilnError } from '../core/errors.js';
+import { KilnError, interruptedError, signalInterrupt, toKilnError } from '../core/errors.js';
 
 export interface MainIo {
   argv: string[];
@@ -45,7 +45,7 @@ export async function main(io: MainIo): Promise<number> {
     return result.exitCode ?? 0;
   } catch (error) {
     reporter?.close();
-    const err = toKilnError(error);
+    const err = asInterruption(toKilnError(error), io.signal);
     // Printed once: as a JSON line with --json (code, message, hint, details), else as text on stderr.
     if (json) io.stdout.write(`${JSON.stringify(errorJson(err))}\n`);
     else io.stderr.write(`${formatError(err)}\n`);
@@ -102,5 +102,20 @@ function guarded<T extends NodeJS.WriteStream>(stream: T, state: { closed: boole
       const value = Reflect.get(target, prop, receiver) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
+  });
+}
+
+/**
+ * A Ctrl-C reaches kiln's children (tar, xz, QEMU's helpers) at the same moment as kiln: what was
+ * under way may fail of it before kiln's own handler has run. Once the run is interrupted, that
+ * is what the user is told (exit 128 + the signal's number), with the failure it caused as a detail.
+ */
+function asInterruption(err: KilnError, signal: AbortSignal): KilnError {
+  if (!signal.aborted || err.code === 'INTERRUPTED') return err;
+  const interruption = interruptedError(signal.reason);
+  return new KilnError(interruption.code, interruption.message, {
+    cause: err,
+    exitCode: interruption.exitCode,
+    details: [`under way when it came: [${err.code}] ${err.message}`],
   });
 }

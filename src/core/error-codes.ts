@@ -34,7 +34,7 @@ export const BUILD_ERRORS = {
   TEMPLATE_RELEASE: usage('Give a release the template supports (its range is shown above).'),
   TEMPLATE_UNSUPPORTED: usage('This template has no installer driver yet; use a kickstart template.'),
   KS_INVALID: user('kiln ks validate FILE shows every problem with its line.'),
-  KS_NOT_FLAT: user('Every %include must be readable when kiln builds (a file beside the kickstart or an http URL).'),
+  KS_NOT_FLAT: kiln('kiln should have read this %include, or refused the kickstart, before the install: a bug in kiln; please report it with the kickstart (kiln ks flatten FILE shows what kiln reads).'),
   KS_READ: user('Check the path or URL of the kickstart and of its %include files.'),
   TDL_INVALID: user('The TDL is checked against the schema Oz uses; the element and line are shown above.'),
   TDL_UNSUPPORTED: user('kiln builds Fedora, RHEL and CentOS TDLs; Windows TDLs are refused by design.'),

@@ -6,7 +6,7 @@
  */
 import { basename, extname, resolve } from 'node:path';
 import { KilnError, usageError } from '../core/errors.js';
-import { errorsOf, formatDiagnostic, type Diagnostic } from './kickstart/diagnostics.js';
+import { errorsOf, formatDiagnostic, locateDiagnostic, type Diagnostic } from './kickstart/diagnostics.js';
 import type { KickstartDocument } from './kickstart/document.js';
 import { findCommands, getCommand, getOption } from './kickstart/edit.js';
 import { flattenDocument, loadKickstartFile, type LoadOptions } from './kickstart/include.js';
@@ -95,7 +95,7 @@ export async function fromTdl(ctx: SourceContext, path: string, text: string): P
   const read = readTdl(text, path);
   if (errorsOf(read.diagnostics).length || !read.tdl) throw tdlInvalid(read.diagnostics);
   const tdl = read.tdl;
-  const warnings = read.diagnostics.map(formatDiagnostic);
+  const warnings = read.diagnostics.map(locateDiagnostic);
   const diagnostics: Diagnostic[] = [];
   if (tdl.os.family === 'debian') {
     throw new KilnError('TDL_UNSUPPORTED', `${tdl.os.name} ${tdl.os.version}: kiln has no Debian installer driver yet`, { fault: 'user', source: { file: path, line: tdl.lines['os/name'] } });

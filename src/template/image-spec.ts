@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { KilnError, usageError } from '../core/errors.js';
 import { warn } from '../core/events.js';
 import { parseSize } from '../core/units.js';
-import { didYouMean, errorsOf, formatDiagnostic, sortDiagnostics, warningsOf } from './kickstart/diagnostics.js';
+import { didYouMean, errorsOf, formatDiagnostic, locateDiagnostic, sortDiagnostics, warningsOf } from './kickstart/diagnostics.js';
 import { validateKickstart } from './kickstart/validate.js';
 import { fromKickstart, fromTdl, fromTemplate, type SourceContext, type SourceResult } from './image-sources.js';
 
@@ -69,7 +69,7 @@ export async function resolveImageSpec(input: ResolveImageSpecInput): Promise<Im
       hint: `The kickstart was validated as ${syntax.version.name}; \`kiln ks validate FILE --syntax VERSION\` checks one on its own.`,
     });
   }
-  warnings.push(...warningsOf(diagnostics).map(formatDiagnostic));
+  warnings.push(...warningsOf(diagnostics).map(locateDiagnostic));
   for (const w of warnings) warn(input.emit, w, 'KS_WARNING');
   return { ...facts, syntax: syntax.version.name, kickstart: doc, warnings };
 }

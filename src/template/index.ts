@@ -9,7 +9,7 @@ export { renderKickstart, cloneDocument, emptyDocument } from './kickstart/docum
 export { parseKickstart, type ParseResult } from './kickstart/parse.js';
 export { loadKickstartFile, loadKickstartText, flattenDocument, type LoadOptions, type LoadedKickstart } from './kickstart/include.js';
 export { validateKickstart, availableCommandNames, declaredSyntax, type ValidationResult } from './kickstart/validate.js';
-export { formatDiagnostic, errorsOf, warningsOf, sortDiagnostics, type Diagnostic, type Severity } from './kickstart/diagnostics.js';
+export { formatDiagnostic, locateDiagnostic, errorsOf, warningsOf, sortDiagnostics, type Diagnostic, type Severity } from './kickstart/diagnostics.js';
 export {
   findCommands,
   getCommand,

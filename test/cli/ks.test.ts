@@ -85,6 +85,13 @@ describe('kiln ks flatten', () => {
     expect(r.stdout).toBe(top.replace('%include fedora-live-base.ks\n', base).replace('%include includes/fedora-workstation-common.ks\n', common));
   });
 
+  it('a warning is said once, with its file and line (the reporter adds the one "warning:")', async () => {
+    const r = await runCli(['ks', 'flatten', 'warnings/hash-in-password.ks'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('rootpw --plaintext abc#123\n');
+    expect(r.stderr).toBe("warning: warnings/hash-in-password.ks:1: a '#' right after a word (column 23) starts a comment and cuts the word there; quote the value if '#' belongs to it\n");
+  });
+
   it('an include loop: exit 1 with the chain', async () => {
     const r = await runCli(['ks', 'flatten', 'broken/include-loop-a.ks'], { cwd });
     expect(r.code).toBe(1);

@@ -75,6 +75,20 @@ describe('kiln CLI frame', () => {
       await rm(store, { recursive: true, force: true });
     }
   });
+
+  it('a failure of a run already interrupted (Ctrl-C reached its children first) is reported as the interruption, exit 130', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'kiln-cli-'));
+    try {
+      const controller = new AbortController();
+      controller.abort(new KilnError('INTERRUPTED', 'interrupted: received SIGINT', { exitCode: 130 }));
+      const r = await runCli(['logs', 'abcdef', '--store', store, '--json'], { signal: controller.signal });
+      expect(r.code).toBe(130);
+      const line = JSON.parse(r.stdout.trim());
+      expect(line).toMatchObject({ type: 'error', code: 'INTERRUPTED', message: 'interrupted: received SIGINT', details: [expect.stringContaining('[STORE_NOT_FOUND]')] });
+    } finally {
+      await rm(store, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('formatError', () => {

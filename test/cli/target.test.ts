@@ -88,6 +88,8 @@ describe('kiln target', () => {
     // node:child_process, not kiln's spawn: the test needs its own process group to signal.
     const child = spawn(process.execPath, argv, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       await new Promise<void>((resolve, reject) => {
@@ -101,7 +103,7 @@ describe('kiln target', () => {
       await vi.waitFor(async () => expect(await writtenBytes(out)).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
       process.kill(-child.pid!, 'SIGINT');
       const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running 30 s after SIGINT'), 30_000))]);
-      expect(code).toBe(130);
+      expect(code, `${stdout}\n${stderr}`).toBe(130);
     } finally {
       // Whatever happened above, nothing of the group (kiln, tar, xz) outlives the test; ESRCH
       // when it is already gone, as it should be.

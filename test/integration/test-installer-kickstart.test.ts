@@ -2,10 +2,11 @@
  * The Anaconda test double's kickstart reading (guest/ks-parse.awk and guest/lib/kickstart.sh),
  * run on the host with the busybox of the x86_64 tree's own installer image (its second stage):
  * every accepted form and every kickstart error, without booting a guest. Only the reading is run
- * (nothing is installed): the harness replaces the installer's ends (which wait, as Anaconda's
- * do, or power off) by an exit.
+ * (nothing is installed), in the installer's order: the first pass that runs %pre, then the full
+ * reading with every %include in place. The harness replaces the installer's ends (which wait, as
+ * Anaconda's do, or power off) by an exit.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +34,16 @@ afterAll(async () => {
 
 const HARNESS = String.raw`
 for f in log kickstart scripts storage payload system; do . "$LIB/$f.sh"; done
-LOGFILE=$WORK/anaconda.log KSDIR=$WORK/ks
+mkdir -p "$WORK"
+LOGFILE=$WORK/anaconda.log KSDIR=$WORK/ks KSPREDIR=$WORK/ks-pre SCRATCH=$WORK
 terminate() { echo TERMINATED; exit 0; }
 ks_terminate() { echo TERMINATED; exit 0; }
 stop_after_error() { echo TERMINATED; exit 0; }
 unmount_target() { :; }
 run_onerror_scripts() { :; }
+pre_script_pass "$1"
 read_kickstart "$1"
+for f in "$KSDIR"/s.*.hdr; do [ -e "$f" ] && echo "BODY $(sed -n 2p "$f")<$(cat "$(echo "$f" | sed 's/hdr$/body/')")>"; done
 echo "PARTS<$KS_PARTS> LABEL=$KS_DISKLABEL"
 echo "AUTOPART=$KS_AUTOPART CLEAR=$KS_CLEAR ACTION=$KS_ACTION HOST=$KS_HOSTNAME TZ=$KS_TIMEZONE"
 echo "BOOT=$KS_BOOT_LOCATION APPEND=<$KS_BOOT_APPEND> TIMEOUT=$KS_BOOT_TIMEOUT"
@@ -48,8 +52,8 @@ echo "LIVEIMG=$KS_LIVEIMG SUM=$KS_LIVEIMG_SUM ENABLE=<$KS_ENABLE>"
 `;
 
 let counter = 0;
-async function readKickstart(ks: string): Promise<string> {
-  const file = join(work, `ks-${++counter}.cfg`);
+/** Runs the harness on `ks`, written to `file` (default: a fresh file in the work directory). */
+async function readKickstart(ks: string, file = join(work, `ks-${++counter}.cfg`)): Promise<string> {
   await writeFile(file, ks);
   const { stdout } = await run(join(bin, 'sh'), ['-c', HARNESS, 'harness', file], {
     timeoutMs: 60_000,
@@ -126,7 +130,7 @@ describe('kickstart reading of the Anaconda test double', () => {
     ['a section without %end', ['autopart', liveimg, '%post', 'true'], 'on line 3 of the kickstart file: Section %post does not end with %end.'],
     ['an unknown section', ['autopart', '%frob', '%end'], 'on line 2 of the kickstart file: Unknown kickstart section: %frob'],
     ['an unclosed quote', ['autopart', 'bootloader --append="console=ttyS0', liveimg], 'on line 2 of the kickstart file: No closing quotation'],
-    ['%include', ['%include /tmp/part.ks', liveimg], 'on line 1 of the kickstart file: %include is valid kickstart'],
+    ['%ksappend', ['%ksappend http://10.0.2.2/part.ks', liveimg], 'on line 1 of the kickstart file: %ksappend is valid kickstart'],
     ['logvol', ['logvol / --vgname=vg --name=root', liveimg], 'on line 1 of the kickstart file: logvol is valid kickstart'],
     ['rootpw without a password', ['autopart', 'rootpw --plaintext', liveimg], 'on line 2 of the kickstart file: rootpw requires a password or --lock'],
     ['a non-numeric size', ['part / --size=big', liveimg], 'on line 1 of the kickstart file: --size requires a whole number of MiB'],
@@ -146,6 +150,69 @@ describe('kickstart reading of the Anaconda test double', () => {
     const out = await readKickstart(`${lines.join('\n')}\n`);
     expect(out).toContain(message);
     expect(out).toContain('Traceback (most recent call last):');
+    expect(out).toContain('TERMINATED');
+  });
+});
+
+describe('%include in the Anaconda test double, read as Anaconda reads it', () => {
+  /** A fresh directory in the work directory for one case's files. */
+  async function dir(name: string): Promise<string> {
+    const d = join(work, name);
+    await mkdir(join(d, 'sub'), { recursive: true });
+    return d;
+  }
+
+  it('reads the file a %pre script wrote, after running %pre once', async () => {
+    const d = await dir('pre-writes');
+    const include = join(d, 'part-include');
+    const out = await readKickstart(
+      ['text', '%pre', `echo "part / --size=3000 --grow" > ${include}`, `echo ran >> ${d}/pre-runs`, '%end', `%include ${include}`, liveimg, 'poweroff', ''].join('\n'),
+    );
+    expect(out).not.toContain('TERMINATED');
+    expect(out).toContain(`PARTS</ 3000 1 ext4 1 of ${include}\n>`);
+    expect(out).toContain('ACTION=poweroff');
+    expect(await readFile(join(d, 'pre-runs'), 'utf8')).toBe('ran\n');
+    expect(out.match(/INFO anaconda: Running kickstart %pre script\(s\)$/gm)).toHaveLength(1);
+  });
+
+  it("a file that is not there after %pre is pykickstart's error", async () => {
+    const d = await dir('missing');
+    const out = await readKickstart(['autopart', '%pre', 'true', '%end', `%include ${d}/never-written`, liveimg, ''].join('\n'));
+    expect(out).toMatch(
+      new RegExp(`ERROR anaconda: The following problem occurred on line 0 of the kickstart file: Unable to open input kickstart file: Error opening file: \\[Errno 2\\] No such file or directory: '${d}/never-written'$`, 'm'),
+    );
+    // The first pass skipped the missing file and ran %pre; the full reading failed.
+    expect(out).toContain('All kickstart %pre script(s) have been run');
+    expect(out).toContain('An error occurred during reading the kickstart file:');
+    expect(out).toContain('TERMINATED');
+  });
+
+  it('nested files, relative to the file that includes them, in the commands and inside a section', async () => {
+    const d = await dir('nested');
+    await writeFile(join(d, 'sub/a.ks'), 'part /boot --size=300\n%include b.ks\n');
+    await writeFile(join(d, 'sub/b.ks'), '# b\npart / --size=2000 --grow\n%post\necho first\n%include post-body.sh\n%end\n');
+    await writeFile(join(d, 'sub/post-body.sh'), 'echo from the included body\n');
+    const out = await readKickstart([liveimg, '%include sub/a.ks', 'reboot', ''].join('\n'), join(d, 'ks.cfg'));
+    expect(out).not.toContain('TERMINATED');
+    expect(out).toContain(`PARTS</boot 300 0 ext4 1 of ${d}/sub/a.ks\n/ 2000 1 ext4 2 of ${d}/sub/b.ks\n>`);
+    expect(out).toContain('BODY post<echo first\necho from the included body>');
+    expect(out).toContain('ACTION=reboot');
+  });
+
+  it('an error in an included file gives its line, as pykickstart does, and names the file', async () => {
+    const d = await dir('bad');
+    await writeFile(join(d, 'sub/bad.ks'), '# line 1\nfrobnicate --now\n');
+    const out = await readKickstart(['autopart', liveimg, '%include sub/bad.ks', ''].join('\n'), join(d, 'ks.cfg'));
+    expect(out).toContain(`The following problem occurred on line 2 of the kickstart file: Unknown command: frobnicate (line 2 of ${d}/sub/bad.ks, read by %include)`);
+    expect(out).toContain('TERMINATED');
+  });
+
+  it('a file that includes itself is a kickstart error, not an endless reading', async () => {
+    const d = await dir('loop');
+    await writeFile(join(d, 'sub/a.ks'), 'autopart\n%include b.ks\n');
+    await writeFile(join(d, 'sub/b.ks'), '%include a.ks\n');
+    const out = await readKickstart([liveimg, '%include sub/a.ks', ''].join('\n'), join(d, 'ks.cfg'));
+    expect(out).toContain(`on line 1 of the kickstart file: %include a.ks: include loop (${d}/sub/a.ks is already being read) (line 1 of ${d}/sub/b.ks, read by %include)`);
     expect(out).toContain('TERMINATED');
   });
 });

@@ -209,20 +209,22 @@ describe('Anaconda test double failures', () => {
     expect(run.stoppedByTest).toBe(true);
   });
 
-  it('a failed %pre --erroronfail (kickstart over http, cmdline mode): the error, %onerror, then a wait, not a power-off', async () => {
+  // Anaconda runs %pre in a first pass, before its modules read the kickstart: a %pre that fails
+  // stops the install with no %onerror script known yet, so none runs.
+  it('a failed %pre --erroronfail (kickstart over http, cmdline mode): the error, no %onerror, then a wait, not a power-off', async () => {
     const ks = ['text', 'autopart', `liveimg --url=${server.guestBase}/i686/${PAYLOAD_FILE}`, '%pre --erroronfail', 'echo about to fail', 'exit 3', '%end', '%onerror', 'echo KILN-ONERROR ran', '%end', 'poweroff', ''].join('\n');
     await writeFile(join(work, 'pre-fails.cfg'), ks);
     const { dir, disk } = await withKickstart('i686', 'pre-fails', ks);
     const append = `inst.ks=${server.guestBase}/ks/pre-fails.cfg ${repo('i686')} ${BOOT_ARGS}`;
-    const until = /All kickstart %onerror script\(s\) have been run/;
+    const until = /The installer will now terminate\./;
     const run = await runInstaller({ arch: 'i686', kernel: trees.i686.kernel, initrd: trees.i686.initrd, append, disk, dir, timeoutMs: 5 * 60_000, until });
     expect(run.log).toContain('INFO program: about to fail');
     expect(run.log).toContain('There was an error running the kickstart script at line 4.');
     expect(run.log).toContain('Traceback (most recent call last):');
-    expect(run.log).toContain('INFO program: KILN-ONERROR ran');
+    expect(run.log).not.toContain('KILN-ONERROR');
     expect(run.log).not.toContain('packaging: Installing');
     expect(run.console).toContain('The installation was stopped due to an error which occurred while running in non-interactive cmdline mode.');
     expect(run.log).not.toContain('powering off');
-    expect(run.stoppedByTest).toBe(true); // Anaconda sleeps 180 s after %onerror; the test did not wait for that
+    expect(run.stoppedByTest).toBe(true); // Anaconda sleeps 180 s after the error; the test did not wait for that
   });
 });

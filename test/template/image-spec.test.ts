@@ -111,7 +111,7 @@ describe('kickstart and template inputs', () => {
   it('includes are flattened into the spec', async () => {
     const spec = await resolveImageSpec({ file: 'kickstarts/fedora-live-workstation.ks', syntax: 'F38', cwd: FIXTURES, emit: quiet() });
     expect(spec.kickstart.nodes.some((n) => n.kind === 'include')).toBe(false);
-    expect(spec.warnings).toEqual(['kickstarts/fedora-live-workstation.ks:5: warning: part: mount point / was already defined by part on kickstarts/fedora-live-base.ks:10']);
+    expect(spec.warnings).toEqual(['kickstarts/fedora-live-workstation.ks:5: part: mount point / was already defined by part on kickstarts/fedora-live-base.ks:10']);
   });
 
   it('--template fedora-cloud --release 19 with a liveimg payload', async () => {

@@ -7,10 +7,12 @@
 # reads a kickstart subset (see scripts/test-installer/README.md), logs like Anaconda on the
 # virtio port org.fedoraproject.anaconda.log.0 and the console, and fails with Anaconda's wording.
 #
-# Order, as in Anaconda: read and check the whole kickstart; %pre; plan the partitions and check
-# that the boot loader will have what it needs for the firmware the installer booted under;
-# partition, format and mount under /mnt/sysimage; unpack the liveimg payload; fstab, host name,
-# time zone, root password, services; boot loader; %post; copy the logs; unmount;
+# Order, as in Anaconda: a first pass that reads only the %pre scripts and runs them (one may
+# write a file a later %include reads); read and check the whole kickstart, every %include in its
+# place; plan the partitions and check that the boot loader will have what it needs for the
+# firmware the installer booted under; partition, format and mount under /mnt/sysimage; unpack
+# the liveimg payload; fstab, host name, time zone, root password, services; boot loader; %post;
+# copy the logs; unmount;
 # poweroff/reboot/halt.
 
 # /sbin first: the real mke2fs there, not busybox's ext2-only applet.
@@ -89,8 +91,8 @@ find_log_port || echo "warning: no virtio port named $LOG_PORT_NAME; logging to 
 log INFO anaconda "kiln's Anaconda test double (NOT Anaconda: a busybox shell script) $(cat /etc/anaconda-test-double/version 2>/dev/null) on $(uname -r) $(uname -m)"
 read_cmdline
 get_kickstart "$INST_KS"
+pre_script_pass "$KS_PATH"
 read_kickstart "$KS_PATH"
-run_scripts pre
 plan_partitions
 check_boot_storage
 make_partitions

@@ -1,17 +1,28 @@
 # Kickstart reader of kiln's Anaconda TEST DOUBLE (not Anaconda, not pykickstart): splits a
 # kickstart file into commands and sections for /init, which knows what each command means.
 #
-#   busybox awk -v out=DIR -f ks-parse.awk ks.cfg
+#   busybox awk -v out=DIR -v ks=FILE [-v mode=pre] -f ks-parse.awk
 #
-# For each command line:  DIR/c.NNNN   line 1: line number, then one token per line (the command
-#                                      first), split like pykickstart does (shlex: quotes,
-#                                      backslashes, "#" starting a token begins a comment).
-# For each section:       DIR/s.NNNN.hdr   line 1: line number, line 2: section name without "%",
+# Two passes, as Anaconda reads a kickstart. mode=pre is its first pass (preScriptPass): only the
+# %pre sections are kept, commands are not looked at, and an %include whose file is not there yet
+# is skipped (a %pre script may be about to write it). The default is the full reading (its
+# parseKickstart, after %pre ran): every %include FILE is read in its place, in the command part or
+# inside a section, as pykickstart does; a FILE that cannot be opened is pykickstart's error.
+# A relative FILE is tried as given, then beside the file that includes it.
+#
+# Where a line is (LOC below): its line number in the kickstart file, or "N of FILE" for line N of
+# an included FILE (pykickstart counts lines per file too, but does not name the file).
+# For each command line:  DIR/c.NNNN   line 1: LOC, then one token per line (the command first),
+#                                      split like pykickstart does (shlex: quotes, backslashes,
+#                                      "#" starting a token begins a comment).
+# For each section:       DIR/s.NNNN.hdr   line 1: LOC, line 2: section name without "%",
 #                                          then the header's option tokens, one per line.
 #                         DIR/s.NNNN.body  the section's lines, verbatim.
 # Options that take a value are joined to it ("--size 500" → "--size=500"), as pykickstart's
 # option parser reads them; the table VALUE_OPTIONS below lists them per command and section.
-# On a syntax error:      DIR/error   "LINE<TAB>MESSAGE" (pykickstart's wording), exit status 1.
+# On a kickstart error:   DIR/error   line 1: LOC, line 2: the message (pykickstart's wording),
+#                                     exit status 1. A FILE that cannot be read: exit status 1,
+#                                     no DIR/error.
 
 function tokenize(line, toks,    n, i, c, cur, have, q, len) {
   n = 0; cur = ""; have = 0; q = ""; len = length(line)
@@ -47,24 +58,115 @@ function join_values(cmd, toks, n,    i, m, res) {
   return m
 }
 
-function fail(lineno, message) {
-  printf "%d\t%s\n", lineno, message > (out "/error")
-  failed = 1
+function fail(loc, message) {
+  printf "%s\n%s\n", loc, message > (out "/error")
   exit 1
 }
 
-function emit(prefix, lineno, toks, n, first, start,    i, file) {
+function emit(prefix, loc, toks, n, first, start,    i, file) {
   file = out "/" prefix
-  printf "%d\n", lineno > file
+  printf "%s\n", loc > file
   if (first != "") print first > file
   for (i = start; i <= n; i++) print toks[i] > file
   close(file)
 }
 
+# The file can be opened (it exists and is readable).
+function readable(path,    r, x) {
+  r = (getline x < path)
+  if (r >= 0) close(path)
+  return r >= 0
+}
+
+# %include TARGET seen at LOC in FILE, DEPTH files deep: reads TARGET's lines in its place.
+function include(target, loc, file, depth,    path, dir) {
+  if (target == "") fail(loc, "%include requires a file name")
+  path = target
+  if (substr(path, 1, 1) != "/" && !readable(path)) {
+    dir = file
+    if (sub(/\/[^\/]*$/, "", dir) && readable(dir "/" target)) path = dir "/" target
+  }
+  if (!readable(path)) {
+    # The first pass skips it: %pre may write it. The full reading fails as pykickstart does.
+    if (mode == "pre") return
+    fail(0, "Unable to open input kickstart file: Error opening file: [Errno 2] No such file or directory: '" path "'")
+  }
+  # pykickstart would recurse until Python's recursion limit; the test double stops earlier.
+  if (path in reading) fail(loc, "%include " target ": include loop (" path " is already being read)")
+  if (depth >= MAX_DEPTH) fail(loc, "%include " target ": more than " MAX_DEPTH " nested %include files")
+  read_file(path, depth + 1)
+}
+
+# Reads PATH, DEPTH %include files deep, line by line.
+function read_file(path, depth,    line, lineno) {
+  reading[path] = 1
+  lineno = 0
+  while ((getline line < path) > 0) {
+    lineno++
+    read_line(line, depth == 0 ? lineno : lineno " of " path, path, depth)
+  }
+  close(path)
+  delete reading[path]
+}
+
+# One line at LOC of FILE: a command, a section header or body line, or an %include.
+function read_line(line, loc, file, depth,    n, name, id) {
+  sub(/\r$/, "", line)
+  if (insec != "") {
+    if (line ~ /^[ \t]*%end([ \t]|$)/) { if (keep) close(body); insec = ""; return }
+    if (line ~ /^[ \t]*%include([ \t]|$)/) {
+      n = tokenize(line, toks)
+      if (n < 0) fail(loc, "No closing quotation")
+      include(n > 1 ? toks[2] : "", loc, file, depth)
+      return
+    }
+    if (line ~ /^[ \t]*%(pre|pre-install|post|packages|traceback|onerror|addon|anaconda|certificate|ksappend)([ \t]|$)/)
+      fail(secloc, "Section %" insec " does not end with %end.")
+    if (keep) print line > body
+    return
+  }
+  n = tokenize(line, toks)
+  if (n < 0) fail(loc, "No closing quotation")
+  if (n == 0) return
+  if (toks[1] == "%include") { include(n > 1 ? toks[2] : "", loc, file, depth); return }
+  if (substr(toks[1], 1, 1) != "%") {
+    if (mode != "pre") emit("c." next_id(), loc, toks, join_values(toks[1], toks, n), "", 1)
+    return
+  }
+  n = join_values(toks[1], toks, n)
+  name = substr(toks[1], 2)
+  if (mode == "pre") {
+    # Anaconda's first pass knows these sections; it keeps only %pre.
+    if (name == "ksappend") return
+    if (!(name in pre_known)) fail(loc, "Unknown kickstart section: %" name)
+    keep = name == "pre"
+  } else {
+    if (name == "ksappend")
+      fail(loc, "%" name " is valid kickstart, but kiln's Anaconda test double does not support it")
+    if (name == "addon" || name == "anaconda" || name == "certificate")
+      fail(loc, "%" name " sections are valid kickstart, but kiln's Anaconda test double does not support them")
+    if (!(name in known)) fail(loc, "Unknown kickstart section: %" name)
+    keep = 1
+  }
+  if (keep) {
+    id = next_id()
+    emit("s." id ".hdr", loc, toks, n, name, 2)
+    body = out "/s." id ".body"
+    printf "" > body
+  }
+  insec = name; secloc = loc
+}
+
+function next_id() {
+  return sprintf("%04d", ++seq)
+}
+
 BEGIN {
-  seq = 0; insec = ""; failed = 0
+  seq = 0; insec = ""; MAX_DEPTH = 16
   split("pre pre-install post packages traceback onerror", names, " ")
   for (i in names) known[names[i]] = 1
+  split("pre pre-install post onerror traceback packages addon certificate", names, " ")
+  for (i in names) pre_known[names[i]] = 1
   VALUE_OPTIONS = \
     "part:--size part:--maxsize part:--fstype part:--ondisk part:--ondrive part:--label part:--fsoptions " \
     "part:--mkfsoptions part:--fsprofile part:--onpart part:--usepart " \
@@ -89,41 +191,7 @@ BEGIN {
     "%pre-install:--log %onerror:--interpreter %onerror:--log %traceback:--interpreter %traceback:--log"
   nv = split(VALUE_OPTIONS, vo, " ")
   for (i = 1; i <= nv; i++) valopt[vo[i]] = 1
-}
-
-{
-  sub(/\r$/, "")
-  line = $0
-  if (insec != "") {
-    if (line ~ /^[ \t]*%end([ \t]|$)/) { close(body); insec = ""; next }
-    if (line ~ /^[ \t]*%(pre|pre-install|post|packages|traceback|onerror|addon|anaconda|include|ksappend)([ \t]|$)/)
-      fail(secline, "Section %" insec " does not end with %end.")
-    print line > body
-    next
-  }
-  n = tokenize(line, toks)
-  if (n < 0) fail(NR, "No closing quotation")
-  if (n == 0) next
-  n = join_values(toks[1], toks, n)
-  seq++
-  id = sprintf("%04d", seq)
-  if (substr(toks[1], 1, 1) == "%") {
-    name = substr(toks[1], 2)
-    if (name == "include" || name == "ksappend")
-      fail(NR, "%" name " is valid kickstart, but kiln's Anaconda test double does not support it")
-    if (name == "addon" || name == "anaconda")
-      fail(NR, "%" name " sections are valid kickstart, but kiln's Anaconda test double does not support them")
-    if (!(name in known)) fail(NR, "Unknown kickstart section: %" name)
-    emit("s." id ".hdr", NR, toks, n, name, 2)
-    body = out "/s." id ".body"
-    printf "" > body
-    insec = name; secline = NR
-    next
-  }
-  emit("c." id, NR, toks, n, "", 1)
-}
-
-END {
-  if (failed) exit 1
-  if (insec != "") fail(secline, "Section %" insec " does not end with %end.")
+  if (!readable(ks)) exit 1
+  read_file(ks, 0)
+  if (insec != "") fail(secloc, "Section %" insec " does not end with %end.")
 }

@@ -10,6 +10,7 @@ import {
   declaredSyntax,
   errorsOf,
   formatDiagnostic,
+  locateDiagnostic,
   loadKickstartFile,
   NEWEST_FEDORA,
   renderKickstart,
@@ -62,7 +63,7 @@ async function flatten(args: string[], _options: Record<string, unknown>, ctx: C
       details: sortDiagnostics(loaded.diagnostics).map(formatDiagnostic),
     });
   }
-  for (const w of warningsOf(loaded.diagnostics)) warn(ctx.emit, formatDiagnostic(w), 'KS_WARNING');
+  for (const w of warningsOf(loaded.diagnostics)) warn(ctx.emit, locateDiagnostic(w), 'KS_WARNING');
   const text = renderKickstart(loaded.flat);
   return { text, json: { file, text } };
 }

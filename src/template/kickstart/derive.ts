@@ -2,11 +2,12 @@
  * The kickstart kiln boots, derived from the user's through the document model: it must end the
  * install with `poweroff` (kiln captures the disk when the guest stops), run in text mode, carry
  * kiln's %post sections and the root password the template asks for. Everything else keeps its
- * text, comments and order.
+ * text, comments and order, including the %include lines the installer reads at install time.
  */
 import { KilnError } from '../../core/errors.js';
 import { cloneDocument, renderKickstart, type KickstartDocument } from './document.js';
 import { addCommand, appendSectionText, findCommands, getOption, mapUrls, setCommand, type UrlSite } from './edit.js';
+import { hasPreScript, isInstallerSideInclude } from './installer-side.js';
 import { redactKickstart } from './redact.js';
 import { END_ACTIONS } from './syntax/installer.js';
 
@@ -37,15 +38,19 @@ function where(loc: { file: string; line: number }): string {
   return `${loc.file}:${loc.line}`;
 }
 
+/**
+ * An %include the installer reads (a file %pre writes, the install medium) stays as written; any
+ * other is one the flattener should have resolved or refused before the install was planned.
+ */
+function checkIncludes(source: KickstartDocument): void {
+  const hasPre = hasPreScript(source);
+  const left = source.nodes.find((n) => n.kind === 'include' && !(n.directive === '%include' && isInstallerSideInclude(n.target, hasPre)));
+  if (left?.kind !== 'include') return;
+  throw new KilnError('KS_NOT_FLAT', `${left.raw.trim()} is still unresolved, and the install guest cannot read this host's files`, { source: left.loc });
+}
+
 export function deriveInstallKickstart(source: KickstartDocument, options: DeriveOptions = {}): DerivedKickstart {
-  const include = source.nodes.find((n) => n.kind === 'include');
-  if (include) {
-    throw new KilnError('KS_NOT_FLAT', `${where(include.loc)}: ${include.raw.trim()} is still unresolved; the guest cannot read files of this host`, {
-      fault: 'kiln',
-      hint: 'Flatten the kickstart (resolveImageSpec or `kiln ks flatten`) before deriving the install kickstart.',
-      source: include.loc,
-    });
-  }
+  checkIncludes(source);
   const doc = cloneDocument(source);
   const warnings: string[] = [];
 

@@ -21,6 +21,14 @@ export function formatDiagnostic(d: Diagnostic): string {
   return `${d.file}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.message}`;
 }
 
+/**
+ * The same without the severity word, for a warning sent as a warn event: the reporters say
+ * "warning:" themselves (`cloud.ks:12: upgrade: the command is deprecated…`).
+ */
+export function locateDiagnostic(d: Diagnostic): string {
+  return `${d.file}${d.line > 0 ? `:${d.line}` : ''}: ${d.message}`;
+}
+
 export function errorsOf(list: Diagnostic[]): Diagnostic[] {
   return list.filter((d) => d.severity === 'error');
 }

@@ -9,6 +9,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { KilnError } from '../../core/errors.js';
 import type { BodyLine, IncludeNode, KickstartDocument, KsNode } from './document.js';
 import type { Diagnostic } from './diagnostics.js';
+import { hasPreScript, installerSideReason, isInstallerPath, isInstallerSideInclude } from './installer-side.js';
 import { parseKickstart } from './parse.js';
 
 export interface LoadOptions {
@@ -35,13 +36,6 @@ interface Origin {
 }
 
 const URL_RE = /^https?:\/\//i;
-/**
- * Paths that exist only inside the installer at install time: what a %pre script writes for a
- * later %include (/tmp, /run, /dev/shm), the mounted install medium (/run/install, /mnt), and the
- * installer's own files (/usr/share/anaconda, /etc/anaconda). Missing on this host is expected.
- */
-const INSTALLER_PATHS = /^\/(tmp|run|dev\/shm|mnt|usr\/share\/anaconda|etc\/anaconda)\//;
-
 /** A URL without its credentials (user:password@), for messages. */
 function withoutCredentials(url: string): string {
   return url.replace(/^(https?:\/\/)[^/@\s]+@/i, '$1');
@@ -81,6 +75,11 @@ class Flattener {
     this.diagnostics.push({ severity, file: at.file, line: at.line, message });
   }
 
+  private leftToInstaller(node: { target: string; directive: string; loc: { file: string; line: number } }): undefined {
+    this.report('warning', node.loc, `${node.directive} ${node.target}: read by the installer at install time (${installerSideReason(node.target)}); left unresolved, its commands are not checked`);
+    return undefined;
+  }
+
   /** Reads and parses an include target; undefined when it cannot be had (reported). */
   private async load(node: { target: string; directive: string; loc: { file: string; line: number } }, from: Origin, stack: string[]): Promise<{ origin: Origin; text: string; file: string } | undefined> {
     const origin = resolveTarget(node.target, from);
@@ -90,13 +89,14 @@ class Flattener {
       this.report('error', node.loc, `${node.directive}: include loop ${chain.join(' → ')}`);
       return undefined;
     }
+    // The installer's /tmp, /run … are not this host's: a file of the same name here is another file.
+    if (!origin.isUrl && isInstallerPath(node.target)) return this.leftToInstaller(node);
     try {
       return { origin, text: await readSource(origin, this.opts), file };
     } catch (error) {
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-      if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && (INSTALLER_PATHS.test(node.target) || (isAbsolute(node.target) && this.hasPre))) {
-        const why = /^\/(usr\/share|etc)\/anaconda\//.test(node.target) ? 'a file of the installer itself' : /^\/(run\/install|mnt)\//.test(node.target) ? 'on the install medium' : 'written by %pre at install time?';
-        this.report('warning', node.loc, `${node.directive} ${node.target}: not on this host (${why}); left unresolved, its commands are not checked`);
+      if (!origin.isUrl && (error as NodeJS.ErrnoException).code === 'ENOENT' && isInstallerSideInclude(node.target, this.hasPre)) {
+        return this.leftToInstaller(node);
       } else {
         this.report('error', node.loc, `${node.directive} ${withoutCredentials(node.target)}: cannot read ${file}: ${why}`);
       }
@@ -155,8 +155,7 @@ class Flattener {
 /** Flattens a parsed document whose top file is `originId` (absolute path or URL). */
 export async function flattenDocument(doc: KickstartDocument, originId: string, opts: LoadOptions): Promise<{ flat: KickstartDocument; diagnostics: Diagnostic[] }> {
   const origin: Origin = { id: originId, isUrl: URL_RE.test(originId) };
-  const hasPre = doc.nodes.some((n) => n.kind === 'section' && (n.name === '%pre' || n.name === '%pre-install'));
-  const f = new Flattener(opts, hasPre);
+  const f = new Flattener(opts, hasPreScript(doc));
   const nodes = await f.expandNodes(doc.nodes, origin, [originId]);
   const truncated = doc.truncated || f.truncated;
   return { flat: { ...doc, nodes, ...(truncated ? { truncated } : {}) }, diagnostics: f.diagnostics };

@@ -15,4 +15,14 @@ describe('bench measurements', () => {
     expect(order).toEqual(['a', 'a-rm', 'b', 'b-rm', 'a', 'a-rm', 'b', 'b-rm', 'a', 'a-rm', 'b', 'b-rm']);
     expect(m.get('a')!.rounds).toHaveLength(2);
   });
+
+  it('skips the warm-up of a contender that asks to, and counts a contender in its own fewer rounds, in the first ones', async () => {
+    const order: string[] = [];
+    const c = (label: string, extra: { warmUp?: boolean; rounds?: number } = {}) => ({ label, work: async () => void order.push(label), ...extra });
+    const m = await interleave({ workDir: '/nonexistent', quick: false, log: () => {} }, [c('slow', { warmUp: false, rounds: 1 }), c('a'), c('b', { warmUp: false })], 3);
+    expect(order).toEqual(['a', 'slow', 'a', 'b', 'a', 'b', 'a', 'b']);
+    expect(m.get('slow')!.rounds).toHaveLength(1);
+    expect(m.get('slow')!.spread).toMatch(/over 1$/);
+    expect(m.get('b')!.rounds).toHaveLength(3);
+  });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../../src/core/version.js';
+import { KilnError } from '../../../src/core/errors.js';
 import { deriveInstallKickstart } from '../../../src/template/kickstart/derive.js';
 import { loadKickstartFile } from '../../../src/template/kickstart/include.js';
 import { manifestPostSection } from '../../../src/installers/anaconda/manifest.js';
@@ -79,7 +80,51 @@ describe('deriveInstallKickstart (golden files)', () => {
     expect(JSON.stringify(source)).toContain('10.0.2.2:8080');
   });
 
-  it('refuses a kickstart with %include still unresolved', () => {
-    expect(() => deriveInstallKickstart(parseKickstart('%include part.ks\n', 'i.ks').doc)).toThrow(/still unresolved/);
+  it('keeps an %include the installer reads (a file %pre writes) as written', async () => {
+    const file = 'pre-include.ks';
+    const loaded = await loadKickstartFile(file, { cwd: DIR });
+    expect(loaded.diagnostics.map((d) => d.severity)).toEqual(['warning']);
+    const derived = deriveInstallKickstart(loaded.flat, { posts: [manifestPostSection()] });
+    expect(derived.text).toMatch(/^%include \/tmp\/part-include$/m);
+    expect(derived.warnings).toEqual([
+      "pre-include.ks:9: replaced 'reboot' with 'poweroff': kiln captures the disk when the guest powers off",
+      "added 'text': the install guest has no display",
+    ]);
+    await expectGolden('derive/pre-include.ks', derived.text);
+  });
+
+  it.each([
+    ['/tmp/part-include', '%pre\n%end\n'],
+    ['/run/install/repo/extra.ks', ''],
+    ['/usr/share/anaconda/interactive-defaults.ks', ''],
+    ['/root/written-by-pre.ks', '%pre\n%end\n'],
+  ])('keeps an include of %s (installer side)', (target, pre) => {
+    const d = deriveInstallKickstart(parseKickstart(`${pre}%include ${target}\ntext\npoweroff\n`, 'i.ks').doc);
+    expect(d.text).toContain(`%include ${target}\n`);
+  });
+
+  it.each([
+    ['a relative path the flattener should have read', '%include part.ks\n', 1],
+    ['an absolute path of this host without %pre', 'text\n%include /root/part.ks\n', 2],
+    ['an absolute path when only %pre-install (run after the parse) could write it', '%pre-install\n%end\n%include /root/part.ks\n', 3],
+    ['an http URL', '%include http://10.0.2.2:8080/part.ks\n', 1],
+    ['%ksappend (read before %pre runs)', '%ksappend /tmp/more.ks\n', 1],
+  ])('any other include left is a kiln bug: %s', (_name, text, line) => {
+    const error = (() => {
+      try {
+        deriveInstallKickstart(parseKickstart(text, 'i.ks').doc);
+      } catch (e) {
+        return e as KilnError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error).toBeInstanceOf(KilnError);
+    expect(error.code).toBe('KS_NOT_FLAT');
+    expect(error.fault).toBe('kiln');
+    expect(error.source).toEqual({ file: 'i.ks', line });
+    // The location is the error's source, printed once in front of the message by the CLI.
+    expect(error.message).not.toMatch(/i\.ks/);
+    expect(error.message).toMatch(/^%(include|ksappend) \S+ is still unresolved/);
+    expect(error.hint).not.toMatch(/resolveImageSpec|[a-z][A-Z]\w*\(/);
   });
 });

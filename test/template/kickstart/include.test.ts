@@ -71,7 +71,7 @@ describe('%include', () => {
 
   it('leaves a file a %pre script writes unresolved, with a warning', async () => {
     const loaded = await loadKickstartFile('pre.ks', { cwd: dir });
-    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual(['pre.ks:4: warning: %include /tmp/part-include: not on this host (written by %pre at install time?); left unresolved, its commands are not checked']);
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual(['pre.ks:4: warning: %include /tmp/part-include: read by the installer at install time (written by %pre?); left unresolved, its commands are not checked']);
     expect(renderKickstart(loaded.flat)).toContain('%include /tmp/part-include');
   });
 
@@ -79,10 +79,23 @@ describe('%include', () => {
     ['/usr/share/anaconda/interactive-defaults.ks', 'a file of the installer itself'],
     ['/run/install/repo/ks-extra.ks', 'on the install medium'],
     ['/mnt/install/source/extra.ks', 'on the install medium'],
-    ['/run/part-include', 'written by %pre at install time?'],
-  ])('an %%include of %s, which exists only inside the installer, is a warning even without %%pre', async (target, why) => {
+    ['/run/part-include', 'written by %pre?'],
+  ])('an include of %s, which exists only inside the installer, is a warning even without a pre script', async (target, why) => {
     const loaded = await loadKickstartText(`text\n%include ${target}\n`, join(dir, 'x.ks'), { cwd: dir });
-    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([`x.ks:2: warning: %include ${target}: not on this host (${why}); left unresolved, its commands are not checked`]);
+    expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([`x.ks:2: warning: %include ${target}: read by the installer at install time (${why}); left unresolved, its commands are not checked`]);
+  });
+
+  it("never reads the host's own file at an installer path (the installer's /tmp is not this host's)", async () => {
+    const hostTmp = await mkdtemp('/tmp/kiln-installer-path-');
+    try {
+      await writeFile(join(hostTmp, 'part-include'), 'part / --size=1 # the host, not the installer\n');
+      const target = join(hostTmp, 'part-include');
+      const loaded = await loadKickstartText(`%pre\n%end\n%include ${target}\n`, join(dir, 'x.ks'), { cwd: dir });
+      expect(loaded.diagnostics.map(formatDiagnostic)).toEqual([`x.ks:3: warning: %include ${target}: read by the installer at install time (written by %pre?); left unresolved, its commands are not checked`]);
+      expect(renderKickstart(loaded.flat)).not.toContain('the host');
+    } finally {
+      await rm(hostTmp, { recursive: true, force: true });
+    }
   });
 
   it('an absolute path on this host that does not exist, without %pre, stays an error', async () => {

@@ -4,7 +4,8 @@
 # test double cannot do, an unknown command or an unknown option is a kickstart error.
 
 KSDIR=/tmp/ks
-KS_LINE=0
+KSPREDIR=/tmp/ks-pre
+KS_LINE=0           # where the command is: its line, or "N of FILE" in an %include file
 KS_PARTS=""          # one line per partition: "MOUNTPOINT SIZE_MIB GROW FSTYPE LINE"
 KS_AUTOPART=0
 KS_AUTOPART_FSTYPE=ext4
@@ -224,15 +225,30 @@ ks_command() {
   esac
 }
 
-# read_kickstart FILE: parses FILE (ks-parse.awk), then checks the whole of it.
+# parse_kickstart MODE DIR FILE: ks-parse.awk's reading of FILE into DIR (MODE pre or full); a
+# kickstart error ends the install as Anaconda's does.
+parse_kickstart() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  if ! awk -v mode="$1" -v out="$2" -v ks="$3" -f "$LIB/ks-parse.awk"; then
+    [ -s "$2/error" ] || die anaconda "Error processing kickstart file $3"
+    { read -r KS_LINE; IFS= read -r _msg; } < "$2/error"
+    ks_error "$KS_LINE" "$_msg"
+  fi
+}
+
+# pre_script_pass FILE: Anaconda's first pass (preScriptPass). It reads only the %pre sections,
+# following the %include files that are there already, and runs them: a %pre script may write a
+# file that a later %include reads, so the rest of the kickstart is read only afterwards.
+pre_script_pass() {
+  parse_kickstart pre "$KSPREDIR" "$1"
+  run_scripts pre "$KSPREDIR"
+}
+
+# read_kickstart FILE: the full reading (every %include in place), then checks the whole of it.
 read_kickstart() {
   local f t kind
-  rm -rf "$KSDIR"
-  mkdir -p "$KSDIR"
-  if ! awk -v out="$KSDIR" -f "$LIB/ks-parse.awk" "$1"; then
-    [ -s "$KSDIR/error" ] || die anaconda "Error processing kickstart file $1"
-    ks_error "$(cut -f1 "$KSDIR/error")" "$(cut -f2- "$KSDIR/error")"
-  fi
+  parse_kickstart full "$KSDIR" "$1"
   for f in "$KSDIR"/c.*; do
     [ -e "$f" ] || continue
     set --

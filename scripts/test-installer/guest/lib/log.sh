@@ -4,6 +4,7 @@
 # allow one opener at a time, and %post scripts write to the same port.
 
 LOGFILE=/tmp/anaconda.log
+SCRATCH=/tmp        # the installer's own scratch files (kickstart script copies and logs, …)
 PORT=
 DYING=0
 
@@ -32,10 +33,10 @@ log() {
 log_file() {
   [ -s "$3" ] || return 0
   _prefix="$(ts) $1 $2: "
-  awk -v p="$_prefix" '{ print p $0 }' "$3" > /tmp/log_file.out
-  cat /tmp/log_file.out
-  cat /tmp/log_file.out >> "$LOGFILE"
-  if [ -n "$PORT" ]; then { cat /tmp/log_file.out >> "$PORT"; } 2>/dev/null; fi
+  awk -v p="$_prefix" '{ print p $0 }' "$3" > "$SCRATCH/log_file.out"
+  cat "$SCRATCH/log_file.out"
+  cat "$SCRATCH/log_file.out" >> "$LOGFILE"
+  if [ -n "$PORT" ]; then { cat "$SCRATCH/log_file.out" >> "$PORT"; } 2>/dev/null; fi
   return 0
 }
 
@@ -44,9 +45,9 @@ run_logged() {
   _what=$1
   shift
   log INFO program "Running... $*"
-  "$@" > /tmp/run_logged.out 2>&1
+  "$@" > "$SCRATCH/run_logged.out" 2>&1
   _rc=$?
-  log_file INFO program /tmp/run_logged.out
+  log_file INFO program "$SCRATCH/run_logged.out"
   [ $_rc -eq 0 ] || log ERROR program "$_what: $* exited with status $_rc"
   return $_rc
 }
@@ -56,14 +57,19 @@ say() {
   printf '%s\n' "$*"
 }
 
-# ks_error LINE MESSAGE: a kickstart the installer rejects, worded like pykickstart/Anaconda.
+# ks_error LOC MESSAGE: a kickstart the installer rejects, worded like pykickstart/Anaconda. LOC
+# is a line of the kickstart, or "N of FILE" for line N of an %include file: pykickstart says
+# "line N" then too; the test double adds which file.
 ks_error() {
-  log ERROR anaconda "The following problem occurred on line $1 of the kickstart file: $2"
+  _ks_line=${1%% *}
+  _ks_msg=$2
+  [ "$_ks_line" = "$1" ] || _ks_msg="$2 (line $1, read by %include)"
+  log ERROR anaconda "The following problem occurred on line $_ks_line of the kickstart file: $_ks_msg"
   say ""
   say "An error occurred during reading the kickstart file:"
-  say "The following problem occurred on line $1 of the kickstart file:"
+  say "The following problem occurred on line $_ks_line of the kickstart file:"
   say ""
-  say "$2"
+  say "$_ks_msg"
   say ""
   say "The installer will now terminate."
   ks_terminate

@@ -8,7 +8,7 @@ SCRIPT_N=0
 
 # run_script HEADER_FILE: runs one section whose header (line, kind, options) is HEADER_FILE.
 run_script() {
-  local hdr=$1 line kind t interp=/bin/sh chroot=1 erroronfail=0 logto="" body rc path
+  local hdr=$1 line kind t interp=/bin/sh chroot=1 erroronfail=0 logto="" body rc path name
   body=${hdr%.hdr}.body
   set --
   { read -r line; read -r kind; while IFS= read -r t; do set -- "$@" "$t"; done; } < "$hdr"
@@ -23,21 +23,24 @@ run_script() {
     esac
   done
   SCRIPT_N=$((SCRIPT_N + 1))
-  path=/tmp/ks-script-$SCRIPT_N
+  name=ks-script-$SCRIPT_N
   log INFO anaconda "Running kickstart %$kind script(s)"
   if [ $chroot = 1 ]; then
+    path=/tmp/$name
     cp "$body" "$SYSROOT$path"
     log INFO program "Running... chroot $SYSROOT $interp $path"
     chroot "$SYSROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 TERM=vt100 \
-      "$interp" "$path" > "$path.log" 2>&1 < /dev/null
+      "$interp" "$path" > "$SCRATCH/$name.log" 2>&1 < /dev/null
     rc=$?
     rm -f "$SYSROOT$path"
   else
+    path=$SCRATCH/$name
     cp "$body" "$path"
     log INFO program "Running... $interp $path"
     (cd / && ANA_INSTALL_PATH=$SYSROOT "$interp" "$path") > "$path.log" 2>&1 < /dev/null
     rc=$?
   fi
+  path=$SCRATCH/$name
   log_file INFO program "$path.log"
   if [ -n "$logto" ]; then
     if [ $chroot = 1 ]; then cat "$path.log" >> "$SYSROOT$logto"; else cat "$path.log" >> "$logto"; fi
@@ -53,10 +56,11 @@ run_script() {
   fi
 }
 
-# run_scripts KIND: every section of that kind, in kickstart order.
+# run_scripts KIND [DIR]: every section of that kind DIR holds (default: the full reading's), in
+# kickstart order.
 run_scripts() {
   local hdr kind
-  for hdr in "$KSDIR"/s.*.hdr; do
+  for hdr in "${2:-$KSDIR}"/s.*.hdr; do
     [ -e "$hdr" ] || continue
     kind=$(sed -n 2p "$hdr")
     [ "$kind" = "$1" ] && run_script "$hdr"
