@@ -6,7 +6,8 @@
  * shipped spec (scripts/demo/fedora-cloud.drop.yaml) exactly as a user types it: a two-arch drop
  * of a generic cloud image (qcow2, raw.xz, raw.tar.xz), an EC2 image (raw.xz, published as AMIs)
  * and an appliance, every output boot-tested, checksummed, described in productmd's metadata,
- * and the summary printed. Running it again resumes an unfinished compose or starts the next
+ * and the summary printed. Its x86_64 images are hybrid BIOS+UEFI as Fedora's are (installed under
+ * OVMF, their AMIs registered uefi-preferred); its i686 images boot BIOS (AMIs legacy-bios). Running it again resumes an unfinished compose or starts the next
  * respin, its installs store hits.
  */
 import { Command } from 'commander';

@@ -25,16 +25,24 @@ export function payloadUrl(arch: TreeArch, port = PAYLOAD_PORT): string {
  * `kiln build` arguments for the fedora-cloud template installed from a test-double tree. The
  * payload is identified by its URL and the server's Last-Modified (no checksum in the kickstart),
  * so a drop whose spec names the same URL per arch installs the very same kickstart: the test
- * runs' builds and drops share their base images.
+ * runs' builds and drops share their base images. x86_64 gets Fedora's hybrid boot layout (GPT,
+ * BIOS boot and EFI system partitions, installed under UEFI with GRUB for BIOS added by the
+ * template's %post), as Fedora's cloud images have had since 35, so the shared x86_64 base boots
+ * under SeaBIOS, OVMF and OVMF with Secure Boot; i686 stays the release's BIOS layout.
  */
 export function templateBuildArgs(arch: TreeArch, tree: TestInstallerTree, port = PAYLOAD_PORT): string[] {
-  return ['--template', 'fedora-cloud', '--release', '19', '--tree', tree.dir, '--arch', arch, '--var', `liveimg_url=${payloadUrl(arch, port)}`];
+  return [
+    '--template', 'fedora-cloud', '--release', '19', '--tree', tree.dir, '--arch', arch, '--var', `liveimg_url=${payloadUrl(arch, port)}`,
+    ...(arch === 'x86_64' ? ['--var', 'boot_layout=hybrid'] : []),
+  ];
 }
 
 /**
  * A drop spec (its lines) installing from the test-double trees served here: the fedora-cloud
- * template with the payload URL per arch (the same kickstart `templateBuildArgs` gives), 4 GiB
- * disks, for both arches. `extra` lines follow each image's own (failable, arches…).
+ * template with the payload URL per arch and boot_layout hybrid (the same kickstart
+ * `templateBuildArgs` gives for each arch: the template renders hybrid as BIOS for i686, where it
+ * warns once per drop), 4 GiB disks, for both arches. `extra` lines follow each image's own
+ * (failable, arches…).
  */
 export function testDropSpecLines(images: { name: string; targets: string[]; extra?: string[] }[], port = PAYLOAD_PORT): string[] {
   return [
@@ -46,7 +54,7 @@ export function testDropSpecLines(images: { name: string; targets: string[]; ext
     ...images.flatMap((i) => [
       `  - name: ${i.name}`,
       '    template: fedora-cloud',
-      `    vars: { liveimg_url: "${payloadUrl('x86_64', port).replace('/x86_64/', '/{arch}/')}" }`,
+      `    vars: { liveimg_url: "${payloadUrl('x86_64', port).replace('/x86_64/', '/{arch}/')}", boot_layout: hybrid }`,
       '    disk-size: 4G',
       `    targets: [${i.targets.join(', ')}]`,
       ...(i.extra ?? []).map((l) => `    ${l}`),

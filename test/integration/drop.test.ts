@@ -2,14 +2,18 @@
  * `kiln drop` for real: a two-arch drop (a generic x86_64 image as openstack qcow2 + raw.xz, an EC2
  * image of both arches published to the local AWS-compatible endpoint, and a failable i686-only image whose
  * install fails) with boot tests on and a signed CHECKSUM. Its installs are store hits of the
- * install test's base images (the same kickstart). It is interrupted mid-way with SIGINT to its
- * process group (TERMINATED, no guest, no half-written file), then run again: it resumes the same
- * compose, redoes nothing that was complete, and ends FINISHED_INCOMPLETE (only the failable image
- * failed). Then the layout, STATUS, images.json against productmd's rules, the CHECKSUM with
- * sha256sum -c and gpgv, the AMI record, `kiln drop status`. The resumed run imports the compose
- * into a real Koji hub as it finishes (`--koji-import`): the one image with files in the
- * compose becomes one build, read back with getBuild, listArchives and getBuildLogs against the
- * compose's own files and CHECKSUM.
+ * install test's base images (the same kickstart: boot_layout hybrid, which is Fedora's hybrid
+ * layout installed under UEFI on x86_64 and the BIOS layout on i686). Its boot tests take each
+ * disk's default firmware, SeaBIOS for both arches (the hybrid disk boots BIOS too; OVMF and
+ * Secure Boot are booted by boot-test.test.ts and targets.test.ts), and its AMIs are registered
+ * uefi-preferred (x86_64, hybrid) and legacy-bios (i386), as amis.json records. It is
+ * interrupted mid-way with SIGINT to its process group (TERMINATED, no guest, no half-written
+ * file), then run again: it resumes the same compose, redoes nothing that was complete, and ends
+ * FINISHED_INCOMPLETE (only the failable image failed). Then the layout, STATUS, images.json
+ * against productmd's rules, the CHECKSUM with sha256sum -c and gpgv, the AMI record, `kiln drop
+ * status`. The resumed run imports the compose into a real Koji hub as it finishes
+ * (`--koji-import`): the one image with files in the compose becomes one build, read back
+ * with getBuild, listArchives and getBuildLogs against the compose's own files and CHECKSUM.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
@@ -206,9 +210,16 @@ describe('kiln drop', () => {
   });
 
   it('records the AMIs of both arches in both regions, and kiln drop status tells the story', async () => {
-    const amis = JSON.parse(await readFile(join(composeDir, 'compose/metadata/amis.json'), 'utf8')) as { amis: { arch: string; region: string; imageId: string }[] };
+    const amis = JSON.parse(await readFile(join(composeDir, 'compose/metadata/amis.json'), 'utf8')) as { amis: { arch: string; region: string; imageId: string; bootMode?: string }[] };
     expect(amis.amis.map((a) => `${a.arch} ${a.region}`).sort()).toEqual(['i386 eu-west-1', 'i386 us-east-1', 'x86_64 eu-west-1', 'x86_64 us-east-1']);
     for (const a of amis.amis) expect(a.imageId).toMatch(/^ami-[0-9a-f]+$/);
+    // The hybrid x86_64 disk is registered as Fedora's are (UEFI where the instance type has it,
+    // else BIOS); i386 has no UEFI on EC2. The record says so, and so does what the endpoint holds.
+    const mode = { x86_64: 'uefi-preferred', i386: 'legacy-bios' } as Record<string, string>;
+    for (const a of amis.amis) {
+      expect(a.bootMode, `${a.arch} ${a.region}`).toBe(mode[a.arch]);
+      expect(aws.state.images.get(a.imageId)?.bootMode, `${a.arch} ${a.region} as registered`).toBe(mode[a.arch]);
+    }
     const status = await runCli(['drop', 'status', composeDir]);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/FINISHED_INCOMPLETE \(Beta-1\.3\)/);
@@ -222,10 +233,11 @@ describe('kiln drop', () => {
       const report = JSON.parse(await readFile(join(dir, file!, 'report.json'), 'utf8')) as { checks: { name: string; status: string }[] };
       return Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
     };
+    // Under SeaBIOS, the default for disks that boot BIOS (the x86_64 one is hybrid).
     for (const arch of ['x86_64', 'i386']) {
-      expect(await checksOf(arch, 'Fedora-Cloud-Base-AmazonEC2'), arch).toMatchObject({ 'datasource Ec2': 'pass', 'key from the metadata service': 'pass', 'root password locked': 'pass' });
+      expect(await checksOf(arch, 'Fedora-Cloud-Base-AmazonEC2'), arch).toMatchObject({ 'boot (bios)': 'pass', 'booted under BIOS': 'pass', 'datasource Ec2': 'pass', 'key from the metadata service': 'pass', 'root password locked': 'pass' });
     }
-    expect(await checksOf('x86_64', 'Fedora-Cloud-Base')).toMatchObject({ 'datasource NoCloud': 'pass' });
+    expect(await checksOf('x86_64', 'Fedora-Cloud-Base')).toMatchObject({ 'boot (bios)': 'pass', 'booted under BIOS': 'pass', 'datasource NoCloud': 'pass' });
     // Every item's logs are in the compose: the install's and the boot test's.
     expect(await readdir(join(composeDir, 'logs/x86_64/Fedora-Cloud-Base/install'))).toEqual(expect.arrayContaining(['console.log', 'installer.log', 'kickstart.cfg', 'domain.xml']));
     expect(await readdir(join(composeDir, 'logs/i386/Fedora-Cloud-Broken/install'))).toEqual(expect.arrayContaining(['installer.log']));

@@ -261,7 +261,7 @@ describe('kiln koji import', () => {
 });
 
 describe('the kojid builder plugin', () => {
-  /** The task options that make the same `kiln build` as the integration tests' (a store hit). */
+  /** The task options that make the same `kiln build` as the integration tests' (a store hit: every --var, boot_layout too). */
   const buildOpts = (arch: 'x86_64', extra: Record<string, unknown> = {}) => {
     const args = templateBuildArgs(arch, inject('kilnTrees')[arch]);
     const flag = (name: string) => args[args.indexOf(name) + 1]!;

@@ -1,12 +1,16 @@
 /**
- * Every target from one real base image (x86_64, installed by kiln from the Anaconda test double;
- * a copy with the per-machine state a booted system leaves planted), checked by independent
- * tools: qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and
- * `kiln test` booting the openstack qcow2 (NoCloud, the lived-in state gone, the disk grown) with
- * every check (the ec2 raw through the emulated metadata service, both arches: drop.test.ts;
- * raw.tar.xz, appliance and failures: boot-test.test.ts).
- * Built once in beforeAll (two libguestfs launches: ec2 prep and the shared cloud prep), reused by
- * every assertion.
+ * Every target from one real base image (x86_64, installed by kiln from the Anaconda test double
+ * with Fedora's hybrid layout under UEFI, so its disk boots under BIOS, UEFI and Secure Boot; a
+ * copy with the per-machine state a booted system leaves planted), checked by independent tools:
+ * qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and `kiln test`
+ * booting the openstack qcow2 under OVMF with Secure Boot enforcing (NoCloud, the lived-in state
+ * gone, the disk grown, the guest's SecureBoot variable set) with every check. What the hybrid
+ * disk changes for the targets is checked here: the EC2 boot mode uefi-preferred, a descriptor
+ * boot entry per firmware, the firmwares in every output's record. The other boots: SeaBIOS in
+ * install.test.ts and drop.test.ts (the ec2 raw through the emulated metadata service, both
+ * arches), plain OVMF in boot-test.test.ts (raw.tar.xz, appliance; and the failures).
+ * Built once in beforeAll (libguestfs launches: planting the lived-in state, ec2 prep and the
+ * shared cloud prep, and reading both prepared guests side by side), reused by every assertion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -38,6 +42,8 @@ const file = (target: string) => record.outputs.find((o) => o.target === target)
 const path = (target: string) => join(out, file(target).file);
 
 const ALL = ['ec2', 'openstack', 'raw-tar-xz', 'raw-xz', 'appliance'];
+/** What the hybrid base's disk boots, as capture read it (Debian's shim is signed for Secure Boot). */
+const HYBRID = ['bios', 'uefi', 'uefi-secure'];
 
 function makeAll(emit: Emit): Promise<TargetsRecord> {
   // Preset 0 keeps CI time down; the format is the same at every preset.
@@ -71,6 +77,13 @@ describe(`targets from a real base image`, () => {
     expect(record.outputs.map((o) => o.file)).toEqual(['raw', 'qcow2', 'raw.tar.xz', 'raw.xz', 'appliance.tar'].map((e) => `${stem}.${e}`));
     const preps = events.events.filter((e) => e.type === 'phase' && e.phase.startsWith('prep:') && e.state === 'start');
     expect(preps).toHaveLength(2);
+  });
+
+  it('the base is hybrid (its record, kept by the lived-in copy), and every output records the firmwares its disk boots', () => {
+    expect(base.record.boot).toMatchObject({ table: 'gpt', firmware: HYBRID, esp: { loader: expect.stringMatching(/^EFI\/BOOT\/BOOTX64\.EFI$/i) } });
+    for (const o of record.outputs) expect(o.firmware, o.file).toEqual(HYBRID);
+    // A disk that boots BIOS too needs no hw_firmware_type for OpenStack.
+    expect(file('openstack').properties).toBeUndefined();
   });
 
   it('leaves the base image unchanged', async () => {
@@ -126,6 +139,9 @@ describe(`targets from a real base image`, () => {
     await run('xmllint', ['--noout', '--relaxng', DESCRIPTOR_SCHEMA, join(dir, stem, `${stem}.xml`)], { timeoutMs: 60_000 });
     const xml = await readFile(join(dir, stem, `${stem}.xml`), 'utf8');
     expect(xml).toContain('<arch>x86_64</arch>');
+    // One boot entry per firmware the system disk boots: SeaBIOS, then UEFI.
+    expect(xml.match(/<boot type="hvm">/g)).toHaveLength(2);
+    expect([...xml.matchAll(/<loader dev="hd" firmware="(\w+)"\/>/g)].map((m) => m[1])).toEqual(['bios', 'efi']);
     expect(xml).toContain(`use="system" format="qcow2"`);
     expect(xml).toContain(await sha256File(join(dir, stem, `${stem}-sda.qcow2`)));
   });
@@ -134,7 +150,8 @@ describe(`targets from a real base image`, () => {
     const s = await stat(path('ec2'));
     expect(s.size).toBe(base.record.disk.virtualSize);
     expect(s.blocks * 512).toBeLessThan(s.size);
-    expect(file('ec2').ec2).toEqual({ architecture: 'x86_64', virtualizationType: 'hvm', bootMode: 'legacy-bios', enaSupport: true, rootDeviceName: '/dev/xvda' });
+    // A disk that boots both ways is registered as Fedora's are: UEFI where the instance type has it.
+    expect(file('ec2').ec2).toEqual({ architecture: 'x86_64', virtualizationType: 'hvm', bootMode: 'uefi-preferred', enaSupport: true, rootDeviceName: '/dev/xvda' });
   });
 
   it.each([
@@ -164,16 +181,23 @@ describe(`targets from a real base image`, () => {
     expect((cloud.get('/etc/ssh/sshd_config') as string).split('\n')[0]).not.toBe('PasswordAuthentication no');
   });
 
-  it('kiln test: the openstack qcow2 passes every check (NoCloud, none of the lived-in state, the disk grown)', async () => {
-    const test = await kilnTest([path('openstack')], ['--grow', '1G', '--report', join(work, 'test-report')]);
+  it('kiln test --firmware uefi-secure: the openstack qcow2 boots under Secure Boot and passes every check (NoCloud, none of the lived-in state, the disk grown)', async () => {
+    const test = await kilnTest([path('openstack')], ['--firmware', 'uefi-secure', '--grow', '1G', '--report', join(work, 'test-report')]);
     expect(test.code, notPassed(test)).toBe(0);
     const checks = test.statuses[file('openstack').file]!;
     // The lived-in base planted a lease, a net rule and logs: prep removed them, the guest shows none.
-    for (const name of ['boot (bios)', 'cloud-init', 'datasource NoCloud', 'hostname from metadata', 'machine-id made on this boot', 'ssh host keys made on this boot', 'no build leftovers', 'root file system grown']) {
+    // "Secure Boot enforcing": the guest has EFI runtime services and its SecureBoot variable is 1.
+    for (const name of ['boot (uefi-secure)', 'Secure Boot enforcing', 'cloud-init', 'datasource NoCloud', 'hostname from metadata', 'machine-id made on this boot', 'ssh host keys made on this boot', 'no build leftovers', 'root file system grown']) {
       expect(checks[name], name).toBe('pass');
     }
     const report = test.report!.images[0]!;
+    expect(report.firmware).toBe('uefi-secure');
     for (const f of ['console.log', 'cloud-init.log', 'domain.xml', 'report.json']) await stat(join(report.dir, f));
+    // OVMF's Secure Boot build, found by libvirt from the features asked for (Q35 with SMM).
+    const domain = await readFile(join(report.dir, 'domain.xml'), 'utf8');
+    expect(domain).toContain('<os firmware="efi">');
+    expect(domain).toContain('<feature enabled="yes" name="secure-boot"/>');
+    expect(domain).toContain('<smm state="on"/>');
     expect(report.loginSeconds).toBeGreaterThan(0);
     // The guest's boot to sshd (its journal) and the login's own time are each a part of it.
     expect(report.guestBootSeconds).toBeGreaterThan(0);

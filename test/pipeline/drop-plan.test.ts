@@ -1,6 +1,7 @@
 /**
  * A drop's plan, before any guest: the shipped demo spec resolves into one shared install per
- * arch, items named by the compose's rules, and a bad kickstart fails at once with file and line.
+ * arch (x86_64 hybrid, installed under UEFI; i686 BIOS), items named by the compose's rules, and
+ * a bad kickstart fails at once with file and line.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -31,7 +32,10 @@ describe('planDrop', () => {
     const x86 = [...plan.installs.values()].find((i) => i.resolved.arch === 'x86_64')!;
     expect(x86.items).toHaveLength(3);
     expect(x86.resolved.tree).toBe('http://127.0.0.1:47810/x86_64/');
+    // boot_layout hybrid: x86_64 installs Fedora's hybrid layout under UEFI, i686 its BIOS layout.
+    expect(x86.resolved.firmware).toBe('uefi');
     const i686 = [...plan.installs.values()].find((i) => i.resolved.arch === 'i686')!;
+    expect(i686.resolved.firmware).toBe('bios');
     expect(i686.resolved.spec.kickstart.nodes.some((n) => n.kind === 'command' && (n.raw ?? '').includes('127.0.0.1:47810/i686/payload/rootfs.tar.zst'))).toBe(true);
   });
 

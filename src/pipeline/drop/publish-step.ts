@@ -1,8 +1,9 @@
 /**
  * A drop's publish step: the item's ec2 output uploaded as an EBS snapshot and registered as an
  * AMI in every region the spec names, named after the output and tagged as the spec says (with
- * the compose's placeholders expanded). The AWS provider finds what an earlier run published, so
- * a resumed drop publishes nothing twice.
+ * the compose's placeholders expanded), with the boot mode its disk calls for (hybrid:
+ * uefi-preferred), which the AMI record keeps. The AWS provider finds what an earlier run
+ * published, so a resumed drop publishes nothing twice.
  */
 import { KilnError } from '../../core/errors.js';
 import { scoped } from '../../core/events.js';
@@ -33,6 +34,6 @@ export async function publishStep(d: DropContext, item: PlannedItem, ec2: DropPu
     emit,
     signal,
   });
-  record.amis = result.images.map((i) => ({ region: i.region, imageId: i.imageId, snapshotId: i.snapshotId, public: i.public }));
+  record.amis = result.images.map((i) => ({ region: i.region, imageId: i.imageId, snapshotId: i.snapshotId, public: i.public, ...(raw.bootMode ? { bootMode: raw.bootMode } : {}) }));
   await d.recorder.save();
 }

@@ -35,6 +35,8 @@ export interface DropAmi {
   imageId: string;
   snapshotId: string;
   public: boolean;
+  /** The boot mode the AMI was registered with (from what the ec2 output's disk boots). */
+  bootMode?: 'legacy-bios' | 'uefi' | 'uefi-preferred';
 }
 
 export interface DropItemRecord {
