@@ -7,8 +7,9 @@
  * of a generic cloud image (qcow2, raw.xz, raw.tar.xz), an EC2 image (raw.xz, published as AMIs)
  * and an appliance, every output boot-tested, checksummed, described in productmd's metadata,
  * and the summary printed. Its x86_64 images are hybrid BIOS+UEFI as Fedora's are (installed under
- * OVMF, their AMIs registered uefi-preferred); its i686 images boot BIOS (AMIs legacy-bios). Running it again resumes an unfinished compose or starts the next
- * respin, its installs store hits.
+ * OVMF, their AMIs registered uefi-preferred); its i686 images boot BIOS (AMIs legacy-bios).
+ * Running it again resumes an unfinished compose or starts the next respin, its installs store
+ * hits.
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';

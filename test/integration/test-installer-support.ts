@@ -4,37 +4,42 @@
  * serial-console conversation ("it boots, and we can log in").
  */
 import { copyFile, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { run, spawn } from '../../src/core/run.js';
 import { ARCHES, type TreeArch } from '../../scripts/test-installer/arch.js';
 import { findUefiFirmware } from '../../hypervisor/index.js';
 
 export const LOG_PORT = 'org.fedoraproject.anaconda.log.0';
 
-/** What the installer boots under: SeaBIOS (QEMU's default) or OVMF. */
-export type TestFirmware = 'bios' | 'uefi';
+export type DiskFormat = 'qcow2' | 'raw';
+
+/** SeaBIOS (QEMU's default), OVMF, or OVMF's Secure Boot build with Microsoft's keys enrolled. */
+export type TestFirmware = 'bios' | 'uefi' | 'uefi-secure';
 
 /**
  * QEMU's arguments for the firmware: OVMF's code and a fresh copy of its variable store (in
- * `dir`) as pflash drives, found through the host's firmware descriptors as libvirt finds them.
+ * `dir`) as pflash drives, found through the host's firmware descriptors as libvirt finds them;
+ * Secure Boot on Q35 with SMM, its flash writable only from SMM.
  */
 async function firmwareArgs(firmware: TestFirmware, dir: string): Promise<string[]> {
   if (firmware === 'bios') return [];
   const found = await findUefiFirmware();
-  const d = found.uefi;
+  const d = firmware === 'uefi' ? found.uefi : found.secureBoot;
   if (!d?.nvramTemplate) throw new Error(`no OVMF descriptor for ${firmware} on this host (Debian's ovmf package)`);
   const vars = join(dir, `OVMF_VARS.${firmware}.fd`);
   await copyFile(d.nvramTemplate, vars);
   return [
+    ...(firmware === 'uefi-secure' ? ['-machine', 'q35,smm=on', '-global', 'driver=cfi.pflash01,property=secure,value=on'] : []),
     '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${d.executable}`,
     '-drive', `if=pflash,format=raw,unit=1,file=${vars}`,
   ];
 }
 
-function machineArgs(disk: string): string[] {
+/** `snapshot`: writes go to a temporary overlay QEMU drops on exit (the image under test stays as it is). */
+function machineArgs(disk: string, format: DiskFormat = 'qcow2', snapshot = false): string[] {
   return [
     '-accel', 'tcg,thread=multi', '-smp', '2', '-m', '1024', '-cpu', 'max', '-display', 'none', '-no-reboot',
-    '-drive', `file=${disk},if=virtio,format=qcow2,cache=unsafe`,
+    '-drive', `file=${disk},if=virtio,format=${format},cache=unsafe${snapshot ? ',snapshot=on' : ''}`,
     '-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0',
   ];
 }
@@ -121,13 +126,23 @@ export interface BootRun {
   output: string;
 }
 
+export interface BootOptions {
+  format?: DiskFormat;
+  /** Leave the disk unchanged (QEMU's snapshot=on). */
+  snapshot?: boolean;
+  /** Default: bios. `dir` holds the UEFI variable store's copy. */
+  firmware?: TestFirmware;
+  dir?: string;
+}
+
 /**
- * Boots `disk` alone under SeaBIOS (→ its boot loader) with the serial console on stdio and plays `steps`;
+ * Boots `disk` alone (firmware → its boot loader) with the serial console on stdio and plays `steps`;
  * QEMU is stopped once the last step has matched (or has exited by itself, e.g. after poweroff).
  */
-export async function bootAndTalk(arch: TreeArch, disk: string, steps: Step[], timeoutMs: number): Promise<BootRun> {
+export async function bootAndTalk(arch: TreeArch, disk: string, steps: Step[], timeoutMs: number, o: BootOptions = {}): Promise<BootRun> {
   const started = Date.now();
-  const child = spawn(ARCHES[arch].qemu, [...machineArgs(disk), '-serial', 'stdio', '-monitor', 'none'], {
+  const fw = await firmwareArgs(o.firmware ?? 'bios', o.dir ?? dirname(disk));
+  const child = spawn(ARCHES[arch].qemu, [...fw, ...machineArgs(disk, o.format, o.snapshot), '-serial', 'stdio', '-monitor', 'none'], {
     timeoutMs,
     stdin: 'pipe',
     stdout: 'pipe',
