@@ -19,6 +19,14 @@ export interface CreateOptions {
   autoDestroy?: boolean;
 }
 
+export interface DomainCapabilitiesQuery {
+  arch: string;
+  /** libvirt's virt type: qemu or kvm. */
+  virtType: string;
+  emulator?: string;
+  machine?: string;
+}
+
 export interface Hypervisor {
   readonly uri: string;
   /** Starts a transient domain (gone once it stops) built from the spec. */
@@ -28,11 +36,25 @@ export interface Hypervisor {
    * DAC model. Directories leading to a domain's files must let that user through.
    */
   guestIdentity(): Promise<{ uid: number; gid: number } | undefined>;
+  /**
+   * Defines a persistent domain from the spec (a deployment: it stays defined when it stops and
+   * when kiln exits), not started; with the UUID and name of a defined domain, redefines it.
+   */
+  defineDomain(spec: DomainSpec): Promise<Domain>;
+  /** The domain with this name or UUID, or undefined when libvirt has none. */
+  lookupDomain(key: { name: string } | { uuid: string }): Promise<Domain | undefined>;
+  /** libvirt's capabilities XML: the host, and the guests (os type, arch, domain types, features) it runs. */
+  capabilities(): Promise<string>;
+  /** libvirt's domain capabilities XML for one arch and virt type (firmware, loaders, devices). */
+  domainCapabilities(query: DomainCapabilitiesQuery): Promise<string>;
   /** Names of all domains of this connection (running and defined), sorted. */
   listDomains(): Promise<string[]>;
   /** Frees domain handles, closes the connection, stops the event loop when it was the last. Idempotent. */
   close(): Promise<void>;
 }
+
+/** A domain's state (virDomainState); 'gone' when libvirt no longer knows it. */
+export type DomainState = 'running' | 'paused' | 'shutting-down' | 'shut-off' | 'crashed' | 'suspended' | 'unknown' | 'gone';
 
 export interface StopResult {
   /** The STOPPED event's detail: "shutdown" (guest powered off), "destroyed", "crashed", "failed"…; "gone" if the domain had vanished without an event. */
@@ -88,6 +110,14 @@ export interface Domain {
   diskErrors(): Promise<DiskError[]>;
   /** Stops the domain at once. Idempotent: a domain already gone is fine. */
   destroy(): Promise<void>;
+  /** The domain's state now. */
+  state(): Promise<DomainState>;
+  /** Starts a defined (persistent) domain. */
+  start(): Promise<void>;
+  /** Asks the guest to power off (ACPI power button); resolves at once — waitForStop() waits. No-op when not running. */
+  shutdown(): Promise<void>;
+  /** Removes a persistent domain's definition (stop it first). Idempotent. */
+  undefine(): Promise<void>;
 }
 
 export interface DiskError {

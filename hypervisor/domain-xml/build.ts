@@ -45,12 +45,12 @@ export function buildDomainXml(spec: DomainSpec): string {
     memory: { '@_unit': 'MiB', '#text': spec.memoryMiB },
     vcpu: spec.vcpus,
     os: os(spec),
-    features: { acpi: '', smm: secureBoot(spec) ? { '@_state': 'on' } : undefined },
+    features: features(spec),
     cpu: spec.type === 'kvm' ? { '@_mode': 'host-passthrough' } : undefined,
     clock: { '@_offset': 'utc' },
-    on_poweroff: 'destroy',
-    on_reboot: 'destroy',
-    on_crash: 'destroy',
+    on_poweroff: spec.lifecycle?.poweroff ?? 'destroy',
+    on_reboot: spec.lifecycle?.reboot ?? 'destroy',
+    on_crash: spec.lifecycle?.crash ?? 'destroy',
     devices: devices(spec),
     sysinfo: spec.sysinfo && {
       '@_type': 'smbios',
@@ -93,7 +93,19 @@ function os(spec: DomainSpec): Node {
   return { ...head, boot: { '@_dev': spec.boot.device }, bios, smbios };
 }
 
+/** The spec's platform features (default ACPI only), and SMM where Secure Boot needs it. */
+function features(spec: DomainSpec): Node {
+  const f = spec.features ?? { acpi: true };
+  return {
+    pae: f.pae ? '' : undefined,
+    acpi: f.acpi ? '' : undefined,
+    apic: f.apic ? '' : undefined,
+    smm: secureBoot(spec) ? { '@_state': 'on' } : undefined,
+  };
+}
+
 function needsPassthrough(n: NetworkSpec): boolean {
+  if (n.network !== undefined) return false;
   return n.subnet !== undefined || (n.hostForwards?.length ?? 0) > 0 || (n.guestForwards?.length ?? 0) > 0;
 }
 
@@ -114,15 +126,11 @@ function devices(spec: DomainSpec): Node {
     emulator: spec.emulator ?? emulatorFor(spec.arch),
     disk: spec.disks.map(disk),
     controller: { '@_type': 'usb', '@_model': 'none' },
-    interface: spec.network && !needsPassthrough(spec.network) && {
-      '@_type': 'user',
-      mac: spec.network.mac && { '@_address': spec.network.mac },
-      model: { '@_type': spec.network.model ?? 'virtio' },
-    },
-    serial: spec.serialLog && { '@_type': 'file', source: { '@_path': spec.serialLog }, target: { '@_port': 0 } },
-    console: spec.serialLog && {
-      '@_type': 'file',
-      source: { '@_path': spec.serialLog },
+    interface: [...(spec.network && !needsPassthrough(spec.network) ? [spec.network] : []), ...(spec.extraNetworks ?? [])].map(iface),
+    serial: serial(spec),
+    console: (spec.serialLog || spec.consoleLog) && {
+      '@_type': spec.serialLog ? 'file' : 'pty',
+      source: spec.serialLog ? { '@_path': spec.serialLog } : undefined,
       target: { '@_type': 'serial', '@_port': 0 },
     },
     channel: spec.channels?.map((c) => ({
@@ -130,19 +138,36 @@ function devices(spec: DomainSpec): Node {
       source: { '@_path': c.path },
       target: { '@_type': 'virtio', '@_name': c.name },
     })),
+    graphics: spec.graphics && { '@_type': spec.graphics, '@_autoport': 'yes', '@_listen': '127.0.0.1' },
     rng: spec.rng ? { '@_model': 'virtio', backend: { '@_model': 'random', '#text': '/dev/urandom' } } : undefined,
     memballoon: { '@_model': 'none' },
   };
 }
 
+function iface(n: NetworkSpec): Node {
+  return {
+    '@_type': n.network === undefined ? 'user' : 'network',
+    mac: n.mac && { '@_address': n.mac },
+    source: n.network === undefined ? undefined : { '@_network': n.network },
+    model: { '@_type': n.model ?? 'virtio' },
+  };
+}
+
+/** A file (build and test guests), or a pty for `virsh console` whose output libvirt also logs to a file. */
+function serial(spec: DomainSpec): Node | undefined {
+  if (spec.serialLog) return { '@_type': 'file', source: { '@_path': spec.serialLog }, target: { '@_port': 0 } };
+  if (spec.consoleLog) return { '@_type': 'pty', log: { '@_file': spec.consoleLog, '@_append': 'on' }, target: { '@_port': 0 } };
+  return undefined;
+}
+
 function disk(d: DiskSpec, index: number): Node {
   return {
     '@_type': 'file',
-    '@_device': 'disk',
+    '@_device': d.device ?? 'disk',
     driver: { '@_name': 'qemu', '@_type': d.format, '@_discard': d.discard, '@_cache': d.cache },
     source: { '@_file': d.path },
-    target: { '@_dev': diskTarget(d, index), '@_bus': 'virtio' },
-    readonly: d.readonly ? '' : undefined,
+    target: { '@_dev': diskTarget(d, index), '@_bus': d.bus ?? 'virtio' },
+    readonly: d.readonly || d.device === 'cdrom' ? '' : undefined,
   };
 }
 

@@ -16,14 +16,18 @@ export interface KernelBoot {
 }
 
 export interface DiskBoot {
-  device: 'hd';
+  device: 'hd' | 'cdrom';
 }
 
 export interface DiskSpec {
   path: string;
   format: 'qcow2' | 'raw';
-  /** Guest device name; default vda, vdb… in order. Always on the virtio bus. */
+  /** Guest device name; default vda, vdb… in order. */
   target?: string;
+  /** Default virtio; ide and sata for guests that name their disks hdX or sdX. */
+  bus?: 'virtio' | 'ide' | 'sata';
+  /** Default disk; a cdrom is read-only (an ISO image). */
+  device?: 'disk' | 'cdrom';
   /** Pass guest TRIM through so freed blocks leave the image sparse. */
   discard?: 'unmap';
   readonly?: boolean;
@@ -50,6 +54,8 @@ export interface GuestForward {
 }
 
 export interface NetworkSpec {
+  /** A named libvirt network (`<interface type='network'>`) instead of QEMU's user-mode network. */
+  network?: string;
   model?: 'virtio' | 'e1000';
   /** The guest's MAC (default: libvirt's choice). */
   mac?: string;
@@ -78,6 +84,9 @@ export interface SmbiosSystem {
   family?: string;
 }
 
+/** What libvirt does when the guest powers off, reboots or crashes. */
+export type LifecycleAction = 'destroy' | 'restart';
+
 export interface DomainSpec {
   name: string;
   type: DomainType;
@@ -90,6 +99,12 @@ export interface DomainSpec {
   disks: DiskSpec[];
   /** User-mode networking (no bridge, no dnsmasq); the guest reaches host loopback as 10.0.2.2 (the subnet's .2). */
   network?: NetworkSpec;
+  /** More network interfaces (user-mode or a named network; no forwards). */
+  extraNetworks?: NetworkSpec[];
+  /** Platform features (default: ACPI only). */
+  features?: { acpi?: boolean; apic?: boolean; pae?: boolean };
+  /** Default: destroy on all three, so every way a build or test guest ends stops the domain. */
+  lifecycle?: { poweroff: LifecycleAction; reboot: LifecycleAction; crash: LifecycleAction };
   /** SMBIOS system fields; the system UUID is the domain's uuid. */
   sysinfo?: SmbiosSystem;
   /** Default { kind: 'bios' }. */
@@ -101,6 +116,10 @@ export interface DomainSpec {
   firmwareOnSerial?: boolean;
   /** The serial console (ttyS0) goes to this file. */
   serialLog?: string;
+  /** The serial console (ttyS0) as a pty (`virsh console`), everything it shows also logged to this file. */
+  consoleLog?: string;
+  /** A graphical console listening on host loopback only. */
+  graphics?: 'vnc' | 'spice';
   /** virtio-serial ports written to files, e.g. org.fedoraproject.anaconda.log.0. */
   channels?: { name: string; path: string }[];
   /** A virtio RNG fed from the host's /dev/urandom (installers block on entropy without it). */
@@ -132,8 +151,8 @@ export function validateSpec(spec: DomainSpec): void {
   if (isKernelBoot(spec.boot)) {
     absolute('boot.kernel', spec.boot.kernel);
     absolute('boot.initrd', spec.boot.initrd);
-  } else if (spec.boot.device !== 'hd') {
-    problems.push('boot must be { kernel, initrd?, cmdline? } or { device: "hd" }');
+  } else if (spec.boot.device !== 'hd' && spec.boot.device !== 'cdrom') {
+    problems.push('boot must be { kernel, initrd?, cmdline? } or { device: "hd" | "cdrom" }');
   }
   if (!isKernelBoot(spec.boot) && spec.disks.length === 0) problems.push('boot from hd needs a disk');
   const targets = new Set<string>();
@@ -144,8 +163,17 @@ export function validateSpec(spec: DomainSpec): void {
     if (!TARGET.test(target)) problems.push(`disks[${i}].target ${JSON.stringify(target)} is not a device name like vda`);
     if (targets.has(target)) problems.push(`disks[${i}].target ${target} is used twice`);
     targets.add(target);
+    if (disk.bus !== undefined && !['virtio', 'ide', 'sata'].includes(disk.bus)) problems.push(`disks[${i}].bus must be virtio, ide or sata`);
+    if (disk.device === 'cdrom' && (disk.bus ?? 'virtio') === 'virtio') problems.push(`disks[${i}] is a cdrom: give it the ide or sata bus`);
   });
+  if (!isKernelBoot(spec.boot) && spec.boot.device === 'cdrom' && !spec.disks.some((d) => d.device === 'cdrom')) problems.push('boot from cdrom needs a cdrom');
   absolute('serialLog', spec.serialLog);
+  absolute('consoleLog', spec.consoleLog);
+  if (spec.serialLog && spec.consoleLog) problems.push('serialLog and consoleLog both claim the serial console');
+  if (spec.graphics !== undefined && spec.graphics !== 'vnc' && spec.graphics !== 'spice') problems.push('graphics must be vnc or spice');
+  for (const [key, action] of Object.entries(spec.lifecycle ?? {})) {
+    if (action !== 'destroy' && action !== 'restart') problems.push(`lifecycle.${key} must be destroy or restart`);
+  }
   spec.channels?.forEach((channel, i) => {
     if (!CHANNEL.test(channel.name)) problems.push(`channels[${i}].name ${JSON.stringify(channel.name)} is not a port name like org.fedoraproject.anaconda.log.0`);
     absolute(`channels[${i}].path`, channel.path);
@@ -160,6 +188,10 @@ export function validateSpec(spec: DomainSpec): void {
     }
   }
   if (spec.network) problems.push(...networkProblems(spec.network));
+  for (const [i, n] of (spec.extraNetworks ?? []).entries()) {
+    if (n.subnet || n.hostForwards?.length || n.guestForwards?.length) problems.push(`extraNetworks[${i}] cannot have a subnet or forwards (only the first network can)`);
+    problems.push(...networkProblems(n).map((p) => `extraNetworks[${i}]: ${p}`));
+  }
   if (problems.length > 0) {
     throw new HypervisorError('INVALID_SPEC', `invalid domain spec for ${JSON.stringify(spec.name)}: ${problems.join('; ')}`);
   }
@@ -194,6 +226,10 @@ function networkProblems(n: NetworkSpec): string[] {
   const problems: string[] = [];
   const port = (p: number) => Number.isInteger(p) && p > 0 && p < 65536;
   if (n.mac !== undefined && !MAC.test(n.mac)) problems.push(`network.mac ${JSON.stringify(n.mac)} is not a MAC address`);
+  if (n.network !== undefined) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/.test(n.network)) problems.push(`network.network ${JSON.stringify(n.network)} is not a libvirt network name`);
+    if (n.subnet || n.hostForwards?.length || n.guestForwards?.length) problems.push('a named libvirt network has no subnet or forwards of kiln\'s: those are user-mode networking\'s');
+  }
   const subnet = parseSubnet(n.subnet ?? '10.0.2.0/24');
   if (!subnet) problems.push(`network.subnet ${JSON.stringify(n.subnet)} is not an IPv4 subnet with a prefix of 8 to 24 bits`);
   for (const [i, f] of (n.hostForwards ?? []).entries()) {

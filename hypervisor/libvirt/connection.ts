@@ -7,7 +7,7 @@
  * always does: it puts one in the XML) misses no event, not even STARTED.
  */
 import koffi from 'koffi';
-import { HypervisorError, isHypervisorError } from '../errors.js';
+import { HypervisorError, isHypervisorError, isNoDomain } from '../errors.js';
 import { callLibvirt, isNegative, isNull } from './call.js';
 import { acquireEventLoop, releaseEventLoop } from './event-loop.js';
 import { domainName, domainUuid, libvirt, type Pointer } from './ffi.js';
@@ -149,14 +149,48 @@ export class LibvirtConnection {
     return dom;
   }
 
+  /** Defines (or redefines, same name and UUID) a persistent domain; it is not started. */
+  async defineXml(xml: string): Promise<Pointer> {
+    const api = libvirt();
+    const dom = await callLibvirt<Pointer>('virDomainDefineXML', api.virDomainDefineXML, [this.handle(), xml], isNull);
+    this.domains.add(dom);
+    return dom;
+  }
+
+  /** A handle on the domain with this name, or undefined when there is none. */
+  async lookup(by: 'name' | 'uuid', key: string): Promise<Pointer | undefined> {
+    const api = libvirt();
+    const fn = by === 'name' ? api.virDomainLookupByName : api.virDomainLookupByUUIDString;
+    try {
+      const dom = await callLibvirt<Pointer>(by === 'name' ? 'virDomainLookupByName' : 'virDomainLookupByUUIDString', fn, [this.handle(), key], isNull);
+      this.domains.add(dom);
+      return dom;
+    } catch (error) {
+      if (isNoDomain(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** The host's capabilities XML (virConnectGetCapabilities). */
+  capabilities(): Promise<string> {
+    const api = libvirt();
+    return callLibvirt<string | null>('virConnectGetCapabilities', api.virConnectGetCapabilities, [this.handle()], (x) => x === null) as Promise<string>;
+  }
+
+  /** The domain capabilities XML for one emulator, arch and virt type (virConnectGetDomainCapabilities). */
+  domainCapabilities(q: { emulator?: string; arch?: string; machine?: string; virtType?: string }): Promise<string> {
+    const api = libvirt();
+    return callLibvirt<string | null>(
+      'virConnectGetDomainCapabilities',
+      api.virConnectGetDomainCapabilities,
+      [this.handle(), q.emulator ?? null, q.arch ?? null, q.machine ?? null, q.virtType ?? null, 0],
+      (x) => x === null,
+    ) as Promise<string>;
+  }
+
   /** Releases a domain handle obtained from this connection (local, no daemon call). */
   freeDomain(dom: Pointer): void {
     if (this.domains.delete(dom)) libvirt().virDomainFree(dom);
-  }
-
-  /** The host capabilities XML (virConnectGetCapabilities). */
-  capabilities(): Promise<string> {
-    return callLibvirt<string | null>('virConnectGetCapabilities', libvirt().virConnectGetCapabilities, [this.handle()], (x) => x === null) as Promise<string>;
   }
 
   async listDomainNames(): Promise<string[]> {

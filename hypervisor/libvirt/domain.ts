@@ -5,11 +5,17 @@
 import { XMLParser } from 'fast-xml-parser';
 import { HypervisorError, LibvirtErrorCode, isHypervisorError, isNoDomain } from '../errors.js';
 import koffi from 'koffi';
-import type { BlockStats, DiskError, Domain, InterfaceStats, StopResult } from '../types.js';
+import type { BlockStats, DiskError, Domain, DomainState, InterfaceStats, StopResult } from '../types.js';
 import { callLibvirt, isNegative } from './call.js';
 import type { LibvirtConnection } from './connection.js';
 import { libvirt, type Pointer } from './ffi.js';
 import type { LifecycleEvent } from './lifecycle.js';
+
+/** virDomainState, in order (include/libvirt/libvirt-domain.h). */
+const DOMAIN_STATES: readonly DomainState[] = ['unknown', 'running', 'running', 'paused', 'shutting-down', 'shut-off', 'crashed', 'suspended'];
+
+/** VIR_DOMAIN_UNDEFINE_MANAGED_SAVE | VIR_DOMAIN_UNDEFINE_NVRAM: nothing of the domain's is left in libvirt. */
+const UNDEFINE_FLAGS = 1 | 4;
 
 /**
  * How long waitForStop waits for the STOPPED event after libvirt said the domain is no longer
@@ -178,6 +184,51 @@ export class LibvirtDomain implements Domain {
       });
     } finally {
       koffi.free(buffer);
+    }
+  }
+
+  async state(): Promise<DomainState> {
+    const api = libvirt();
+    const state = [0];
+    const reason = [0];
+    try {
+      await callLibvirt<number>('virDomainGetState', api.virDomainGetState, [this.handle(), state, reason, 0], isNegative);
+    } catch (error) {
+      if (isNoDomain(error)) return 'gone';
+      throw error;
+    }
+    return DOMAIN_STATES[state[0]!] ?? 'unknown';
+  }
+
+  async start(): Promise<void> {
+    await callLibvirt<number>('virDomainCreate', libvirt().virDomainCreate, [this.handle()], isNegative);
+  }
+
+  async shutdown(): Promise<void> {
+    const state = await this.state();
+    if (state === 'shut-off' || state === 'gone') return;
+    try {
+      await callLibvirt<number>('virDomainShutdown', libvirt().virDomainShutdown, [this.handle()], isNegative);
+    } catch (error) {
+      // Not running (or gone): nothing to shut down.
+      if (isNoDomain(error)) return;
+      if (isHypervisorError(error) && error.libvirtCode === LibvirtErrorCode.OPERATION_INVALID) return;
+      throw error;
+    }
+  }
+
+  async undefine(): Promise<void> {
+    const undefine = (flags: number) => callLibvirt<number>('virDomainUndefineFlags', libvirt().virDomainUndefineFlags, [this.handle(), flags], isNegative);
+    try {
+      // A running domain becomes transient (gone when it stops); kiln destroys first.
+      await undefine(UNDEFINE_FLAGS).catch((error: unknown) => {
+        // A driver without those flags (the test driver) has no managed save or NVRAM to remove.
+        if (isHypervisorError(error) && error.libvirtCode === LibvirtErrorCode.INVALID_ARG) return undefine(0);
+        throw error;
+      });
+    } catch (error) {
+      if (isNoDomain(error)) return;
+      throw error;
     }
   }
 

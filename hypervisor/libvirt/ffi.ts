@@ -43,14 +43,24 @@ export interface LibvirtApi {
   virConnectOpen: KoffiFunction;
   virConnectClose: KoffiFunction;
   virConnectGetURI: KoffiFunction;
-  virConnectGetCapabilities: KoffiFunction;
   virConnectListAllDomains: KoffiFunction;
   virConnectDomainEventRegisterAny: KoffiFunction;
   virConnectDomainEventDeregisterAny: KoffiFunction;
   virConnectRegisterCloseCallback: KoffiFunction;
   virConnectUnregisterCloseCallback: KoffiFunction;
 
+  virConnectGetCapabilities: KoffiFunction;
+  virConnectGetDomainCapabilities: KoffiFunction;
+
   virDomainCreateXML: KoffiFunction;
+  virDomainDefineXML: KoffiFunction;
+  virDomainCreate: KoffiFunction;
+  virDomainShutdown: KoffiFunction;
+  virDomainUndefineFlags: KoffiFunction;
+  virDomainLookupByName: KoffiFunction;
+  virDomainLookupByUUIDString: KoffiFunction;
+  virDomainGetState: KoffiFunction;
+  virDomainIsPersistent: KoffiFunction;
   virDomainDestroy: KoffiFunction;
   virDomainFree: KoffiFunction;
   virDomainGetName: KoffiFunction;
@@ -169,7 +179,6 @@ function bind(lib: LibraryHandle): LibvirtApi {
     virConnectOpen: lib.func('virConnectPtr virConnectOpen(const char *name)'),
     virConnectClose: lib.func('int virConnectClose(virConnectPtr conn)'),
     virConnectGetURI: lib.func('char *! virConnectGetURI(virConnectPtr conn)'),
-    virConnectGetCapabilities: lib.func('char *! virConnectGetCapabilities(virConnectPtr conn)'),
     virConnectListAllDomains: lib.func(
       'int virConnectListAllDomains(virConnectPtr conn, _Out_ void **domains, unsigned int flags)',
     ),
@@ -186,7 +195,20 @@ function bind(lib: LibraryHandle): LibvirtApi {
       'int virConnectUnregisterCloseCallback(virConnectPtr conn, virConnectCloseFunc *cb)',
     ),
 
+    virConnectGetCapabilities: lib.func('char *! virConnectGetCapabilities(virConnectPtr conn)'),
+    virConnectGetDomainCapabilities: lib.func(
+      'char *! virConnectGetDomainCapabilities(virConnectPtr conn, const char *emulatorbin, const char *arch, const char *machine, const char *virttype, unsigned int flags)',
+    ),
+
     virDomainCreateXML: lib.func('virDomainPtr virDomainCreateXML(virConnectPtr conn, const char *xml, unsigned int flags)'),
+    virDomainDefineXML: lib.func('virDomainPtr virDomainDefineXML(virConnectPtr conn, const char *xml)'),
+    virDomainCreate: lib.func('int virDomainCreate(virDomainPtr domain)'),
+    virDomainShutdown: lib.func('int virDomainShutdown(virDomainPtr domain)'),
+    virDomainUndefineFlags: lib.func('int virDomainUndefineFlags(virDomainPtr domain, unsigned int flags)'),
+    virDomainLookupByName: lib.func('virDomainPtr virDomainLookupByName(virConnectPtr conn, const char *name)'),
+    virDomainLookupByUUIDString: lib.func('virDomainPtr virDomainLookupByUUIDString(virConnectPtr conn, const char *uuid)'),
+    virDomainGetState: lib.func('int virDomainGetState(virDomainPtr domain, _Out_ int *state, _Out_ int *reason, unsigned int flags)'),
+    virDomainIsPersistent: lib.func('int virDomainIsPersistent(virDomainPtr domain)'),
     virDomainDestroy: lib.func('int virDomainDestroy(virDomainPtr domain)'),
     virDomainFree: lib.func('int virDomainFree(virDomainPtr domain)'),
     virDomainGetName: lib.func('const char *virDomainGetName(virDomainPtr domain)'),

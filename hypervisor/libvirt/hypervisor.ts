@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { buildDomainXml } from '../domain-xml/build.js';
 import type { DomainSpec } from '../domain-xml/spec.js';
-import type { CreateOptions, Domain, Hypervisor, OpenOptions } from '../types.js';
+import type { CreateOptions, Domain, DomainCapabilitiesQuery, Hypervisor, OpenOptions } from '../types.js';
+import { domainName, domainUuid } from './ffi.js';
 import { LibvirtConnection, START_AUTODESTROY } from './connection.js';
 import { LibvirtDomain, LifecycleRecord, liveXml } from './domain.js';
 import { guestIdentityFromCapabilities, type GuestIdentity } from './guest-identity.js';
@@ -58,6 +59,39 @@ class LibvirtHypervisor implements Hypervisor {
 
   async guestIdentity(): Promise<GuestIdentity | undefined> {
     return guestIdentityFromCapabilities(await this.connection.capabilities());
+  }
+
+  async defineDomain(spec: DomainSpec): Promise<Domain> {
+    const uuid = spec.uuid ?? randomUUID();
+    const xml = buildDomainXml({ ...spec, uuid });
+    const record = new LifecycleRecord();
+    const unsubscribe = this.connection.subscribe(uuid, record.push);
+    try {
+      const ptr = await this.connection.defineXml(xml);
+      const domain = new LibvirtDomain(this.connection, ptr, spec.name, uuid, xml, record);
+      return domain.withXml(await liveXml(domain));
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+  }
+
+  async lookupDomain(key: { name: string } | { uuid: string }): Promise<Domain | undefined> {
+    const ptr = 'name' in key ? await this.connection.lookup('name', key.name) : await this.connection.lookup('uuid', key.uuid);
+    if (ptr === undefined) return undefined;
+    const uuid = domainUuid(ptr);
+    const record = new LifecycleRecord();
+    this.connection.subscribe(uuid, record.push);
+    const domain = new LibvirtDomain(this.connection, ptr, domainName(ptr), uuid, '', record);
+    return domain.withXml(await liveXml(domain));
+  }
+
+  capabilities(): Promise<string> {
+    return this.connection.capabilities();
+  }
+
+  domainCapabilities(query: DomainCapabilitiesQuery): Promise<string> {
+    return this.connection.domainCapabilities(query);
   }
 
   listDomains(): Promise<string[]> {

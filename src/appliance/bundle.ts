@@ -1,71 +1,104 @@
 /**
- * An appliance bundle unpacked and read: the tarball kiln's appliance target writes (a plain tar
- * of qcow2 disks, or a sparse tar.xz of raw ones) holding one directory with the virt-image style
- * descriptor and the disks it names. What a boot test (and a deployment) needs from it: the arch
- * and each disk's file, use (system, data, scratch), format and guest device, in boot order.
+ * Appliance bundles: a tarball holding one directory with the descriptor and the files it names
+ * (the appliance target's plain tar of qcow2 disks, or sparse tar.xz of raw ones; any tar GNU tar
+ * reads), or a bare descriptor with its files beside it. GNU tar does the reading: its listing
+ * gives each member's size before anything is unpacked (and fails on a truncated bundle), a
+ * single member can be taken out alone (the descriptor, for `check`), and a sparse member comes
+ * back sparse.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, dirname, basename } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
-import { KilnError } from '../core/errors.js';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { KilnError, isKilnError } from '../core/errors.js';
 import { run } from '../core/run.js';
-import type { Arch } from '../core/arch.js';
+import { diskFullFrom } from '../image/io-errors.js';
 
-export interface BundleDisk {
+export interface BundleMember {
   path: string;
-  use: 'system' | 'data' | 'scratch';
-  format: 'qcow2' | 'raw';
-  target: string;
+  /** Apparent size in bytes (a sparse member's full size). */
+  size: number;
+  type: 'file' | 'dir' | 'other';
 }
 
-export interface ApplianceBundle {
-  descriptor: string;
-  name: string;
-  arch: Arch;
-  disks: BundleDisk[];
-  /** The firmwares its boot entries name, in their order (an entry naming none is bios). */
-  firmware: ('bios' | 'uefi')[];
+export type BundleKind = 'descriptor' | 'tar';
+
+const UNPACK_TIMEOUT_MS = 6 * 3600_000;
+
+export function bundleKind(path: string): BundleKind {
+  return /\.xml$/i.test(path) ? 'descriptor' : 'tar';
 }
 
-const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** What tar says when a bundle ends early (a download cut short, a copy that ran out of space). */
+const TRUNCATED = /Unexpected EOF|unexpected end of (file|input)|Compressed data is corrupt|Unexpected end of input|invalid tar magic|This does not look like a tar archive|not in gzip format|File format not recognized/i;
 
-function invalid(file: string, message: string): KilnError {
-  return new KilnError('APPLIANCE_INVALID', `${file}: ${message}`, { fault: 'user', source: { file } });
+function bundleError(error: unknown, bundle: string): unknown {
+  if (!isKilnError(error)) return error;
+  const said = [error.message, ...error.details].join('\n');
+  if (TRUNCATED.test(said)) {
+    return new KilnError('APPLIANCE_BUNDLE_TRUNCATED', `${bundle} is truncated or damaged: tar cannot read it to the end`, {
+      cause: error,
+      fault: 'user',
+      details: error.details,
+      hint: 'Download or copy the bundle again and compare it with its .sha256.',
+    });
+  }
+  return error;
 }
 
-/** Reads a descriptor; disks are resolved beside it. */
-export async function readDescriptor(path: string): Promise<ApplianceBundle> {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_' });
-  const doc = parser.parse(await readFile(path, 'utf8')) as { image?: Record<string, unknown> };
-  const image = doc.image;
-  if (!image) throw invalid(path, 'no <image> element');
-  const boots = asArray((image.domain as { boot?: unknown } | undefined)?.boot) as { guest?: { arch?: string }; drive?: unknown; os?: { loader?: { '@_firmware'?: string } } }[];
-  const boot = boots[0];
-  const firmware = [...new Set(boots.map((b) => (b.os?.loader?.['@_firmware'] === 'efi' ? 'uefi' : 'bios') as 'bios' | 'uefi'))];
-  const arch = boot?.guest?.arch;
-  if (arch !== 'x86_64' && arch !== 'i686') throw invalid(path, `domain/boot/guest/arch is ${arch ?? 'missing'}; kiln runs x86_64 and i686 appliances`);
-  const storage = asArray((image.storage as { disk?: unknown } | undefined)?.disk) as Record<string, string>[];
-  const byFile = new Map(storage.map((d) => [d['@_file'], d]));
-  const drives = asArray(boot?.drive) as Record<string, string>[];
-  const disks = drives.map((drive) => {
-    const file = drive['@_disk'] ?? '';
-    const disk = byFile.get(file);
-    if (!disk) throw invalid(path, `domain/boot/drive names ${file}, which storage/disk does not list`);
-    const use = disk['@_use'] ?? 'system';
-    const format = disk['@_format'] ?? 'raw';
-    if (use !== 'system' && use !== 'data' && use !== 'scratch') throw invalid(path, `storage/disk ${file}: unknown use '${use}'`);
-    if (format !== 'qcow2' && format !== 'raw') throw invalid(path, `storage/disk ${file}: kiln boots qcow2 and raw disks, not ${format}`);
-    return { path: join(dirname(path), file), use, format, target: drive['@_target'] ?? '' } satisfies BundleDisk;
-  });
-  if (!disks.some((d) => d.use === 'system')) throw invalid(path, 'no system disk in domain/boot/drive');
-  return { descriptor: path, name: String(image.name ?? basename(path, '.xml')), arch, disks, firmware };
+/** Parses `tar -tvf` lines (GNU tar's --numeric-owner listing). */
+export function parseListing(stdout: string): BundleMember[] {
+  const out: BundleMember[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^(\S)\S{9}\s+\S+\s+(\d+)\s+\S+\s+\S+\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const path = m[3]!.replace(/ -> .*$/, '').replace(/ link to .*$/, '');
+    out.push({ path: path.replace(/\/$/, ''), size: Number(m[2]), type: m[1] === '-' ? 'file' : m[1] === 'd' ? 'dir' : 'other' });
+  }
+  return out;
 }
 
-/** Unpacks `bundle` into `dir` (GNU tar restores sparse raw disks) and reads its descriptor. */
-export async function unpackBundle(bundle: string, dir: string, signal?: AbortSignal): Promise<ApplianceBundle> {
-  await run('tar', [bundle.endsWith('.xz') ? '-xJSf' : '-xSf', bundle, '-C', dir], { timeoutMs: 3600_000, signal });
-  const [top] = await readdir(dir);
-  const descriptor = top ? (await readdir(join(dir, top))).find((f) => f.endsWith('.xml')) : undefined;
-  if (!top || !descriptor) throw invalid(bundle, 'no descriptor (<name>/<name>.xml) in the bundle');
-  return readDescriptor(join(dir, top, descriptor));
+/** The members of a tar bundle, read to its end (a truncated bundle fails here, before anything is unpacked). */
+export async function listBundle(bundle: string, signal?: AbortSignal): Promise<BundleMember[]> {
+  try {
+    const { stdout } = await run('tar', ['-tv', '--numeric-owner', '-f', bundle], { timeoutMs: UNPACK_TIMEOUT_MS, signal });
+    return parseListing(stdout);
+  } catch (error) {
+    throw bundleError(error, bundle);
+  }
+}
+
+/** The descriptor member: the one .xml file at the top or in the top directory. */
+export function descriptorMember(members: BundleMember[], bundle: string): string {
+  const xml = members.filter((m) => m.type === 'file' && m.path.endsWith('.xml') && m.path.split('/').length <= 2);
+  if (xml.length !== 1) {
+    throw new KilnError('APPLIANCE_BUNDLE_INVALID', `${bundle}: ${xml.length === 0 ? 'no descriptor (<name>/<name>.xml)' : `${xml.length} descriptors (${xml.map((m) => m.path).join(', ')})`} in the bundle`, {
+      fault: 'user',
+      hint: 'An appliance bundle holds one directory with the descriptor and the disk files it names.',
+    });
+  }
+  return xml[0]!.path;
+}
+
+/** Takes members out of the bundle into `dir` (all when none are named); a disk that fills up is DISK_FULL. */
+export async function extractBundle(bundle: string, dir: string, members: string[] = [], signal?: AbortSignal): Promise<void> {
+  try {
+    await run('tar', ['-x', '-S', '--no-same-owner', '--no-same-permissions', '-f', bundle, '-C', dir, '--', ...members], { timeoutMs: UNPACK_TIMEOUT_MS, signal });
+  } catch (error) {
+    throw diskFullFrom(error, join(dir, basename(bundle))) ?? bundleError(error, bundle);
+  }
+}
+
+/**
+ * The boot test's view of a bundle: unpacks it into `dir` and returns the descriptor's path.
+ * (Deployments unpack through the instance store, which checks space and checksums first.)
+ */
+export async function unpackForTest(bundle: string, dir: string, signal?: AbortSignal): Promise<string> {
+  const members = await listBundle(bundle, signal);
+  const descriptor = descriptorMember(members, bundle);
+  try {
+    await extractBundle(bundle, dir, [], signal);
+  } catch (error) {
+    for (const name of await readdir(dir).catch(() => [])) await rm(join(dir, name), { recursive: true, force: true });
+    throw error;
+  }
+  return join(dir, descriptor);
 }

@@ -7,11 +7,12 @@
  * Exit status: 1 for a failure, 2 for a usage error (bad flags, arguments or input files), and
  * 128 + the signal's number for an interrupt (130 for Ctrl-C).
  */
+import { APPLIANCE_ERRORS } from './error-codes-appliance.js';
 import { BUILD_ERRORS } from './error-codes.js';
 import { PUBLISH_ERRORS } from './error-codes-publish.js';
 import type { ErrorSpec } from './error-spec.js';
 
-export const ERROR_CATALOGUE = { ...BUILD_ERRORS, ...PUBLISH_ERRORS } as const;
+export const ERROR_CATALOGUE = { ...BUILD_ERRORS, ...APPLIANCE_ERRORS, ...PUBLISH_ERRORS } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 

@@ -92,5 +92,4 @@ export const BUILD_ERRORS = {
   TARGET_CMDLINE_NOT_APPLIED: user('The kernel command line could not be set: is the boot loader GRUB 2 with /etc/default/grub?'),
   TARGET_SYSPREP_TOO_OLD: user("The host's virt-sysprep lacks operations kiln needs; install a newer libguestfs-tools."),
   TARGET_DESCRIPTOR_INVALID: kiln(BUG),
-  APPLIANCE_INVALID: user('An appliance bundle is a tar of a virt-image descriptor and its disks, as kiln target appliance writes.'),
 } as const satisfies Record<string, ErrorSpec>;

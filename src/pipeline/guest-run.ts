@@ -37,6 +37,11 @@ const LOGIN_PROMPT = /\slogin: ?$/;
 export interface GuestRunInput {
   hypervisor: Hypervisor;
   spec: DomainSpec;
+  /**
+   * Starts the guest (default: a transient domain from the spec). A deployment passes its
+   * persistent domain's start; on failure the cleanup stack still stops it (destroy).
+   */
+  startDomain?: () => Promise<Domain>;
   /** Files the guest's console and channels are written to (by libvirt); the console is required. */
   logs: { console: string } & Partial<Record<'installer' | 'report', string>>;
   monitor: MonitorOptions;
@@ -87,7 +92,7 @@ export class GuestRun {
     for (const [stream, path] of streams) if (path) this.tails.push(new FileTail(path, this.onLine(stream), stream === 'console' ? LOGIN_PROMPT : undefined));
     this.apply(this.machine.boot(this.now()));
     try {
-      this.domain = await input.hypervisor.createTransient(input.spec);
+      this.domain = input.startDomain ? await input.startDomain() : await input.hypervisor.createTransient(input.spec);
     } catch (error) {
       throw wrapHypervisorError(error, `cannot start the guest ${input.spec.name}`);
     }

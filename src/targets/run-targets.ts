@@ -38,6 +38,8 @@ export interface RunTargetsInput {
   name?: string;
   /** Output version (default: the base image's version, if any). */
   version?: string;
+  /** Output release (a drop's respin), when there is one. */
+  release?: string;
   /** libguestfs acceleration: 'tcg' forces TCG (no working KVM). */
   accel: Accel;
   options?: TargetOptionsInput;
@@ -204,6 +206,9 @@ async function buildOne(input: RunTargetsInput, p: Plan, image: PreparedImage, s
     base,
     arch: base.record.arch,
     stem,
+    name: input.name ?? base.record.name,
+    version: input.version ?? base.record.version,
+    release: input.release,
     image,
     outputPath: tmp,
     workDir,

@@ -91,6 +91,10 @@ export interface BuildContext {
   arch: Arch;
   /** `<name>-<version>.<arch>`: outputs are `<stem>.<extension>`. */
   stem: string;
+  /** The output's name and version apart (an appliance descriptor names the appliance and its version). */
+  name: string;
+  version?: string;
+  release?: string;
   image: PreparedImage;
   /** Where the target writes its output (a temporary name; the runner renames it). */
   outputPath: string;

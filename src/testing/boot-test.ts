@@ -21,7 +21,8 @@ import { GuestRun } from '../pipeline/guest-run.js';
 import type { Arch } from '../core/arch.js';
 import { guestAccess } from './boot-work-access.js';
 import { archOf, checkImagePath, outputRecord, prepareBootDisk, type ImageKind } from './boot-image.js';
-import { unpackBundle } from '../appliance/bundle.js';
+import { unpackForTest } from '../appliance/bundle.js';
+import { readDescriptorFile } from '../appliance/read-descriptor.js';
 import { bootDomain, EC2_GUEST_ADDRESS, EC2_SUBNET, ec2Uuid, randomMac, testName } from './boot-domain.js';
 import { bootMonitor } from './boot-watch.js';
 import { judge, type CheckResult } from './checks.js';
@@ -96,15 +97,22 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
     // An appliance boots from its descriptor: the system disk first, its data and scratch disks after.
     let extraDisks: { path: string; format: 'qcow2' | 'raw' }[] = [];
     let system: { image: string; kind: Exclude<ImageKind, 'appliance'> } = { image: i.image, kind: kind === 'appliance' ? 'qcow2' : kind };
+    // A UEFI boot descriptor boots under UEFI, as `kiln appliance run` boots it.
+    let applianceFirmware: Firmware | undefined;
     if (kind === 'appliance') {
       const unpacked = join(work, 'appliance');
       await mkdir(unpacked);
-      const bundle = await unpackBundle(i.image, unpacked, i.signal);
-      arch = bundle.arch;
+      const descriptor = await readDescriptorFile(await unpackForTest(i.image, unpacked, i.signal), i.signal);
+      // The boot test boots the way kiln's appliances boot: the first hvm descriptor for an arch kiln runs, from its disk.
+      const boot = descriptor.boots.find((b) => b.type === 'hvm' && (b.arch === 'x86_64' || b.arch === 'i686') && b.os.kind === 'loader' && b.os.dev === 'hd');
+      const drives = boot?.drives.filter((d) => d.disk.format === 'qcow2' || d.disk.format === 'raw') ?? [];
+      const first = drives.find((d) => d.disk.use === 'system');
+      if (!boot || !first) throw usageError(`${i.image}: no boot descriptor the boot test can boot (hvm, x86_64 or i686, from a raw or qcow2 system disk)`);
+      arch = boot.arch as Arch;
       base.arch = arch;
-      const disk = bundle.disks.find((d) => d.use === 'system')!;
-      system = { image: disk.path, kind: disk.format };
-      extraDisks = bundle.disks.filter((d) => d !== disk).map((d) => ({ path: d.path, format: d.format }));
+      if (boot.os.kind === 'loader' && boot.os.firmware === 'efi') applianceFirmware = 'uefi';
+      system = { image: join(descriptor.dir, first.disk.file), kind: first.disk.format as 'qcow2' | 'raw' };
+      extraDisks = drives.filter((d) => d !== first).map((d) => ({ path: join(descriptor.dir, d.disk.file), format: d.disk.format as 'qcow2' | 'raw' }));
     }
     const disk = await prepareBootDisk({ image: system.image, kind: system.kind, workDir: work, growBytes: i.growBytes, signal: i.signal });
     // Which firmwares the disk boots, read from it: the default firmware, and a clear failure
@@ -115,7 +123,7 @@ export async function bootTest(i: BootTestInput): Promise<ImageReport> {
       warn(i.emit, `${basename(i.image)}: which firmwares boot it is unknown: ${toKilnError(error.cause).message}`, 'BOOT_FACTS_FAILED');
       return undefined;
     });
-    const firmware: Firmware = i.firmware ?? (!facts || facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
+    const firmware: Firmware = i.firmware ?? applianceFirmware ?? (!facts || facts.firmware.includes('bios') || !facts.firmware.includes('uefi') ? 'bios' : 'uefi');
     base.firmware = firmware;
     const bootCheck = `boot (${firmware})`;
     if (facts && !facts.firmware.includes(firmware)) {
@@ -230,7 +238,7 @@ async function finish(
  * The checks of a test that ended early: a guest that reached userspace booted (the failure is
  * the login's, or cloud-init's); one that did not failed to boot.
  */
-function failedChecks(run: GuestRun, user: string, bootCheck: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
+export function failedChecks(run: GuestRun, user: string, bootCheck: string, code: string, message: string, done: CheckResult[]): CheckResult[] {
   if (done.length > 0) return [...done, { name: 'checks', status: 'fail', detail: `[${code}] ${message}` }];
   const reason = run.machine.failure?.reason;
   const booted = run.machine.failure !== undefined && ['cloud-init', 'ssh-refused', 'no-network'].includes(reason ?? '');

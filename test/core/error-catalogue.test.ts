@@ -10,7 +10,7 @@ import { ERROR_CATALOGUE, isErrorCode } from '../../src/core/error-catalogue.js'
 import { KilnError, toKilnError } from '../../src/core/errors.js';
 import { PROJECT_ROOT } from '../../src/core/version.js';
 
-const CATALOGUE_FILES = ['src/core/error-codes.ts', 'src/core/error-codes-publish.ts'];
+const CATALOGUE_FILES = ['src/core/error-codes.ts', 'src/core/error-codes-appliance.ts', 'src/core/error-codes-publish.ts'];
 
 async function sources(dir: string): Promise<{ file: string; text: string }[]> {
   const out: { file: string; text: string }[] = [];

@@ -11,6 +11,7 @@ import { CleanupStack } from '../../src/core/cleanup.js';
 import { collect } from '../../src/core/events.js';
 import { run } from '../../src/core/run.js';
 import { bootTest } from '../../src/testing/boot-test.js';
+import { makeBundle } from '../appliance/fixtures/bundles.js';
 
 let dir: string;
 let bios: string;
@@ -26,9 +27,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const test = (firmware: 'bios' | 'uefi' | 'uefi-secure' | undefined, name: string) =>
+const test = (firmware: 'bios' | 'uefi' | 'uefi-secure' | undefined, name: string, image = bios) =>
   bootTest({
-    image: bios,
+    image,
     firmware,
     user: 'fedora',
     timeoutS: 60,
@@ -54,5 +55,14 @@ describe('bootTest on a disk that cannot boot the way asked', () => {
     expect(report.firmware).toBe(firmware ?? 'bios');
     expect(report.checks).toEqual([{ name: check, status: 'fail', detail: expect.stringContaining(detail) }]);
     expect(report.failure?.code).toBe('BOOT_NO_BOOTLOADER');
+  });
+});
+
+describe('bootTest on an appliance', () => {
+  it('boots it the way its boot descriptor says: a UEFI one under UEFI (here refused at once: its disk holds no boot loader)', async () => {
+    const b = await makeBundle(join(dir, 'appliance'), { edit: (x) => x.replace('<loader dev="hd"/>', '<loader dev="hd" firmware="efi"/>') });
+    const report = await test(undefined, 'r-appliance-efi', b.tar);
+    expect(report.firmware).toBe('uefi');
+    expect(report.checks).toEqual([{ name: 'boot (uefi)', status: 'fail', detail: expect.stringContaining('the image does not boot under UEFI') }]);
   });
 });

@@ -1,5 +1,6 @@
 /** Every built-in command, in the order --help lists them. One module per command. */
 import type { CommandSpec } from '../command.js';
+import { applianceCommand } from './appliance.js';
 import { buildCommand } from './build.js';
 import { doctorCommand } from './doctor.js';
 import { dropCommand } from './drop.js';
@@ -11,4 +12,4 @@ import { publishCommand } from './publish.js';
 import { targetCommand } from './target.js';
 import { testCommand } from './test.js';
 
-export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, testCommand, dropCommand, imagesCommand, logsCommand, publishCommand, kojiCommand, ksCommand];
+export const commands: CommandSpec[] = [doctorCommand, buildCommand, targetCommand, testCommand, applianceCommand, dropCommand, imagesCommand, logsCommand, publishCommand, kojiCommand, ksCommand];

@@ -21,7 +21,10 @@ export interface DescriptorDisk {
 }
 
 export interface DescriptorInput {
+  /** The appliance (what stays the same across its versions). */
   name: string;
+  version?: string;
+  release?: string;
   label: string;
   description?: string;
   arch: Arch;
@@ -50,7 +53,7 @@ export function renderDescriptor(d: DescriptorInput): string {
   }
   const disks = [...d.disks].sort((a, b) => USE_ORDER[a.use] - USE_ORDER[b.use]);
   const image = {
-    name: d.name,
+    name: { '#text': d.name, ...(d.version ? { '@_version': d.version } : {}), ...(d.release ? { '@_release': d.release } : {}) },
     label: d.label,
     ...(d.description ? { description: d.description } : {}),
     domain: {

@@ -54,13 +54,14 @@ export const applianceTarget: Target<ApplianceOptions> = {
       const { sha256 } = await hashWrittenFile(path, { sparse: o.diskFormat === 'raw', signal: ctx.signal });
       disks.push({ file, use: extra.use, format: o.diskFormat, sizeMiB: extra.sizeMiB, sha256 });
     }
-    const record = ctx.base.record;
     const descriptor = join(dir, `${ctx.stem}.xml`);
     await writeFile(
       descriptor,
       renderDescriptor({
-        name: ctx.stem,
-        label: `${record.name}${record.version ? ` ${record.version}` : ''} (${ctx.arch})`,
+        name: ctx.name,
+        version: ctx.version,
+        release: ctx.release,
+        label: `${ctx.name}${ctx.version ? ` ${ctx.version}` : ''}${ctx.release ? `-${ctx.release}` : ''} (${ctx.arch})`,
         description: `Made by kiln ${KILN_VERSION} from base image ${ctx.base.id}.`,
         arch: ctx.arch,
         vcpus: o.vcpus,
@@ -68,7 +69,7 @@ export const applianceTarget: Target<ApplianceOptions> = {
         interfaces: 1,
         graphics: o.graphics,
         disks,
-        firmware: record.boot?.firmware.filter((f): f is 'bios' | 'uefi' => f === 'bios' || f === 'uefi'),
+        firmware: ctx.base.record.boot?.firmware.filter((f): f is 'bios' | 'uefi' => f === 'bios' || f === 'uefi'),
       }),
     );
     await validateDescriptor(descriptor, ctx.signal);
