@@ -9,8 +9,7 @@
  * data disk, one cloud prep per arch): CI runs it under TCG.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silent } from '../../src/core/events.js';
 import { run, runUnchecked } from '../../src/core/run.js';
@@ -22,6 +21,7 @@ import type { Arch } from '../../src/core/arch.js';
 import { sshExec } from '../../src/testing/ssh.js';
 import { runCli, type CliResult } from '../cli/helpers.js';
 import { baseImageFor } from './fixtures/base-image.js';
+import { guestScratch } from './fixtures/scratch.js';
 
 const APPLIANCE = 'web';
 /** Domain names unique to this run: libvirt's system daemon is shared with whatever else runs here. */
@@ -80,7 +80,7 @@ async function nextVersion(bundle: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'kiln-appliance-it-'));
+  work = await guestScratch('kiln-appliance-it-');
   instances = join(work, 'instances');
   const bases = { x86_64: await baseImageFor('x86_64'), i686: await baseImageFor('i686') };
   // The two cloud preps (one libguestfs launch each) at once.

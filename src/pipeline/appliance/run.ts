@@ -8,11 +8,12 @@
  * is never a domain without its disks nor a disk without a record.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withCleanup } from '../../core/cleanup.js';
 import { KilnError } from '../../core/errors.js';
 import { rmrf } from '../../core/fs.js';
+import { checkGuestCanReach, openToGuest } from '../../core/guest-access.js';
 import { checkInstanceName, defaultInstancesDir, instanceDir, versionDir, withLock } from '../../appliance/instance-root.js';
 import { makeDisk } from '../../appliance/instance-disks.js';
 import { writeRecord, type InstanceRecord } from '../../appliance/instance-record.js';
@@ -32,7 +33,6 @@ import { JobResources, type JobContext } from '../resources.js';
 import { prepareAppliance } from './prepare.js';
 import { reachInstance, type Reach } from './reach.js';
 import { KEY_FILE, startInstance } from './start.js';
-import { stat } from 'node:fs/promises';
 
 export interface ApplianceRunRequest {
   bundle: string;
@@ -85,6 +85,9 @@ export async function runAppliance(request: ApplianceRunRequest, ctx: JobContext
       if (taken) throw new KilnError('APPLIANCE_NAME_IN_USE', `cannot deploy ${request.name}: ${taken}`, { fault: 'user', hint: "Pick another --name, or remove the old one with 'kiln appliance rm'." });
     }
     await mkdir(root, { recursive: true });
+    // QEMU (libvirt's own user under qemu:///system) must pass every directory down to the disks.
+    const guest = await res.guestIdentity();
+    await checkGuestCanReach(join(root, 'images'), guest, 'the instances directory');
     const scratch = await mkdtemp(join(root, '.open-'));
     cleanup.push(`scratch ${scratch}`, () => rm(scratch, { recursive: true, force: true }));
     const p = await prepareAppliance({ bundle: request.bundle, scratch, res, memoryMiB: request.memoryMiB, vcpus: request.vcpus });
@@ -126,6 +129,8 @@ export async function runAppliance(request: ApplianceRunRequest, ctx: JobContext
       }
       const r: InstanceRecord = { ...recordBase, name, domain: { name, uuid: randomUUID(), type: p.domainType } };
       await mkdir(instanceDir(root, name));
+      // Passable for QEMU, closed to everyone else: data disks hold the user's data.
+      await openToGuest(instanceDir(root, name), guest);
       await writeRecord(instanceDir(root, name), r);
       return r;
     });
