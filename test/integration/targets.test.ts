@@ -4,11 +4,13 @@
  * copy with the per-machine state a booted system leaves planted), checked by independent tools:
  * qemu-img, tar/xz, xmllint, sha256sum, guestfish reading the prepared guests, and `kiln test`
  * booting the openstack qcow2 under OVMF with Secure Boot enforcing (NoCloud, the lived-in state
- * gone, the disk grown, the guest's SecureBoot variable set) with every check. What the hybrid
+ * gone, the disk grown, the guest's SecureBoot variable set) with every check, and the ec2 raw
+ * under plain OVMF and under Secure Boot the EC2 way (the emulated metadata service). What the hybrid
  * disk changes for the targets is checked here: the EC2 boot mode uefi-preferred, a descriptor
  * boot entry per firmware, the firmwares in every output's record. The other boots: SeaBIOS in
- * install.test.ts and drop.test.ts (the ec2 raw through the emulated metadata service, both
- * arches), plain OVMF in boot-test.test.ts (raw.tar.xz, appliance; and the failures).
+ * install.test.ts and drop.test.ts (the openstack qcow2, and the ec2 raw through the emulated
+ * metadata service, both arches), plain OVMF in boot-test.test.ts (raw.tar.xz, the openstack
+ * disk; the appliance; and the failures). So the openstack and ec2 disks each boot all three ways.
  * Built once in beforeAll (libguestfs launches: planting the lived-in state, ec2 prep and the
  * shared cloud prep, and reading both prepared guests side by side), reused by every assertion.
  */
@@ -204,6 +206,22 @@ describe(`targets from a real base image`, () => {
     expect(report.guestBootSeconds).toBeLessThan(report.loginSeconds!);
     expect(report.loginAttemptSeconds).toBeGreaterThan(0);
     expect(report.loginAttemptSeconds).toBeLessThan(report.loginSeconds!);
+  });
+
+  it('kiln test --firmware uefi,uefi-secure: the ec2 raw boots under plain OVMF and under Secure Boot, the EC2 way (metadata service, root locked)', async () => {
+    const test = await kilnTest([path('ec2')], ['--firmware', 'uefi,uefi-secure', '--report', join(work, 'test-report-ec2')]);
+    expect(test.code, notPassed(test)).toBe(0);
+    expect(test.report!.images.map((r) => r.firmware)).toEqual(['uefi', 'uefi-secure']);
+    for (const report of test.report!.images) {
+      const checks = Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
+      const firmware = report.firmware === 'uefi-secure' ? ['boot (uefi-secure)', 'Secure Boot enforcing'] : ['boot (uefi)', 'booted under UEFI'];
+      for (const name of [...firmware, 'cloud-init', 'datasource Ec2', 'key from the metadata service', 'root password locked', 'no build leftovers']) {
+        expect(checks[name], `${report.firmware}: ${name}`).toBe('pass');
+      }
+      const domain = await readFile(join(report.dir, 'domain.xml'), 'utf8');
+      expect(domain).toContain('<os firmware="efi">');
+      expect(domain).toContain(`<feature enabled="${report.firmware === 'uefi-secure' ? 'yes' : 'no'}" name="secure-boot"/>`);
+    }
   });
 
   it('a second run reuses every output without preparing anything', async () => {
