@@ -113,11 +113,15 @@ afterAll(async () => {
 });
 
 describe('kiln appliance', () => {
-  it.each(['x86_64', 'i686'] as const)('check: this host runs the %s bundle, from its one boot descriptor, and nothing is written', async (arch) => {
-    const r = await appliance<{ ok: boolean; chosen: { arch: string }; boots: string[]; problems: string[] }>('check', bundles[arch]);
+  it.each(['x86_64', 'i686'] as const)('check: this host runs the %s bundle from its first boot descriptor (BIOS; the hybrid x86_64 disk has a UEFI one too), and nothing is written', async (arch) => {
+    const r = await appliance<{ ok: boolean; chosen: { arch: string; firmware: string }; boots: string[]; problems: string[] }>('check', bundles[arch]);
     expect(r.code, failure(r)).toBe(0);
-    expect(r.data).toMatchObject({ ok: true, chosen: { arch }, problems: [] });
-    expect(r.data!.boots).toEqual([`boot descriptor 1 (hvm ${arch}, BIOS from hd): chosen`]);
+    expect(r.data).toMatchObject({ ok: true, chosen: { arch, firmware: 'bios' }, problems: [] });
+    // One boot descriptor per firmware the system disk boots; OVMF is installed here, so UEFI suits too.
+    expect(r.data!.boots).toEqual([
+      `boot descriptor 1 (hvm ${arch}, BIOS from hd): chosen`,
+      ...(arch === 'x86_64' ? [`boot descriptor 2 (hvm ${arch}, UEFI from hd): suitable`] : []),
+    ]);
     expect(await readdir(instances).catch(() => [])).toEqual([]);
   });
 
