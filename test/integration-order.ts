@@ -1,19 +1,25 @@
 /**
- * Which integration files run alone and in what order (see vitest.config.ts for the groups).
+ * Which integration files run when, and in what order (see vitest.config.ts for the groups).
  *
- * SERIAL run one at a time, after the unit files: the cheap layers first, then the install test,
- * which builds the run's base images into its shared store (and checks that its first build is
- * not a store hit) and measures seconds (a stall watchdog of 60 s, failures within seconds of the
- * installer's line), so it never shares the cores.
+ * SERIAL run first, one at a time: the cheap layers (the KVM probe compares seconds).
+ *
+ * ALONGSIDE_UNIT then run beside the unit files, two workers: the install test holds one for its
+ * whole length, the unit files pass through the other. The install test builds the run's base
+ * images into its shared store (and checks that its first build is not a store hit) and measures
+ * seconds (a stall watchdog of 60 s, failures within seconds of the installer's line), so it
+ * shares the cores with nothing but the unit files, which use the core its one TCG guest leaves
+ * idle and are mostly done before its failure tests begin (its two installs and boots come first).
  *
  * PAIRED run two at a time after them: they only use the base images (store hits) and have no
  * deadline near what a shared core makes of their guests. Longest first (the minutes each took
- * alone under TCG), so the two workers finish close together. A file in neither list runs last in
+ * alone under TCG), so the two workers finish close together. A file in no list runs last in
  * its group, alphabetically.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-export const SERIAL = ['hypervisor-probe.test.ts', 'hypervisor.test.ts', 'test-installer-kickstart.test.ts', 'install.test.ts'];
+export const SERIAL = ['hypervisor-probe.test.ts', 'hypervisor.test.ts', 'test-installer-kickstart.test.ts'];
+
+export const ALONGSIDE_UNIT = ['install.test.ts'];
 
 export const PAIRED = [
   'drop.test.ts', // ~16 min
@@ -28,9 +34,11 @@ export const PAIRED = [
 
 const ORDER = [...SERIAL, ...PAIRED];
 
+/** The install test before the unit files, so it starts at once in its group; the rest in ORDER. */
 function rank(file: string): number {
-  if (!/[\\/]test[\\/]integration[\\/]/.test(file)) return -1;
   const name = file.split('/').pop()!;
+  if (ALONGSIDE_UNIT.includes(name) && /[\\/]test[\\/]integration[\\/]/.test(file)) return -2;
+  if (!/[\\/]test[\\/]integration[\\/]/.test(file)) return -1;
   const i = ORDER.indexOf(name);
   return i < 0 ? ORDER.length : i;
 }
