@@ -12,7 +12,9 @@
  * hits.
  */
 import { Command } from 'commander';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { openHypervisor } from '../hypervisor/index.js';
+import { checkGuestCanReach } from '../src/core/guest-access.js';
 import { main } from '../src/cli/main.js';
 import { toKilnError } from '../src/core/errors.js';
 import { defaultStoreDir } from '../src/core/paths.js';
@@ -26,15 +28,16 @@ const AWS_PORT = 47811;
 const SPEC = resolve(PROJECT_ROOT, 'scripts/demo/fedora-cloud.drop.yaml');
 
 async function demo(argv: string[]): Promise<number> {
-  const opts = new Command('demo')
+  const program = new Command('demo')
     .description("kiln's demo: a two-arch image drop from the Anaconda test double")
     .option('--out <dir>', 'where the compose goes', 'out')
     .option('--label <label>', 'milestone label', 'Beta-1.3')
     .option('--nightly', 'a nightly compose instead of a milestone')
     .option('--store <dir>', 'base image store (default: kiln’s own)')
-    .parse(argv)
-    .opts<{ out: string; label: string; nightly?: boolean; store?: string }>();
+    .parse(argv);
+  const opts = program.opts<{ out: string; label: string; nightly?: boolean; store?: string }>();
   const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
+  const out = program.getOptionValueSource('out') === 'default' ? await defaultOut(say) : resolve(opts.out);
   say("the Anaconda test double's install trees (built once, then reused from the cache)");
   const trees = { x86_64: await buildTestInstallerTree({ arch: 'x86_64', log: say }), i686: await buildTestInstallerTree({ arch: 'i686', log: say }) };
   const server = await serveTestTrees(trees);
@@ -52,7 +55,7 @@ async function demo(argv: string[]): Promise<number> {
   try {
     const args = [
       'drop', SPEC, ...(opts.nightly ? ['--nightly'] : ['--label', opts.label]),
-      '--out', resolve(opts.out), '--xz-level', '0',
+      '--out', out, '--xz-level', '0',
       '--store', opts.store ?? defaultStoreDir(process.env),
     ];
     say(`kiln ${args.join(' ')}`);
@@ -62,6 +65,27 @@ async function demo(argv: string[]): Promise<number> {
     process.off('SIGTERM', onSignal);
     await aws.close();
     await server.close();
+  }
+}
+
+/**
+ * ./out, unless libvirt's QEMU user cannot pass a directory above it (a clone in /root, 0700, when
+ * libvirt runs QEMU as its own user): the drop boots its outputs where it makes them, so the demo
+ * then makes it beside root's store, and says so.
+ */
+async function defaultOut(say: (line: string) => void): Promise<string> {
+  const out = resolve('out');
+  const hv = await openHypervisor({});
+  try {
+    await checkGuestCanReach(join(out, 'compose'), await hv.guestIdentity(), out);
+    return out;
+  } catch (error) {
+    if (toKilnError(error).code !== 'GUEST_CANNOT_REACH') throw error;
+    const instead = join(dirname(defaultStoreDir(process.env)), 'demo-out');
+    say(`${toKilnError(error).message}: the drop goes to ${instead} instead (--out picks another place)`);
+    return instead;
+  } finally {
+    await hv.close();
   }
 }
 

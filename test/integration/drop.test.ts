@@ -17,7 +17,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openHypervisor, type Hypervisor } from '../../hypervisor/index.js';
 import { run } from '../../src/core/run.js';
@@ -93,6 +93,17 @@ const lines = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).
 describe('kiln drop', () => {
   let composeDir: string;
   let firstDone: string[];
+
+  it("refuses at once an --out that libvirt's QEMU user cannot pass (the boot tests boot the outputs there), before anything is made", async () => {
+    const closed = join(work, 'closed');
+    await mkdir(closed, { mode: 0o700 });
+    const started = Date.now();
+    const r = await runCli(['drop', join(work, 'cloud.drop.yaml'), '--label', 'Beta-1.3', '--out', join(closed, 'composes'), '--store', runStoreDir(), '--accel', 'tcg'], { env: env() });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`cannot pass ${closed} (mode 0700) to reach ${join(closed, 'composes')}, where the boot tests boot the drop's outputs`);
+    expect(await readdir(closed)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
 
   it('stops cleanly on SIGINT mid-way: TERMINATED, no guest left, nothing half-written in the compose', async () => {
     const child = spawn(process.execPath, dropArgs(), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: env() });

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { PreparedCache } from '../../targets/prepared-cache.js';
 import { withCleanup } from '../../core/cleanup.js';
 import { interruptedError, KilnError } from '../../core/errors.js';
+import { checkGuestCanReach } from '../../core/guest-access.js';
 import { phase } from '../../core/phase.js';
 import { KILN_VERSION } from '../../core/version.js';
 import type { ImportResult } from '../../providers/koji/index.js';
@@ -70,6 +71,12 @@ export async function runDrop(request: DropRequest, ctx: JobContext): Promise<Dr
   checkComposeLabel(request.type, request.label, request.type !== 'production');
   if (request.signKey) await checkSigningKey(request.signKey, request.gnupgHome, ctx.signal);
   const outDir = resolve(ctx.cwd, request.outDir);
+  if (spec.test === 'boot') {
+    // The boot tests boot each output where it is made, under the compose: checked before anything
+    // is built (a clone under /root, 0700, would otherwise fail at the first boot test).
+    const guest = await withCleanup(ctx.emit, (cleanup) => new JobResources(ctx, cleanup).guestIdentity());
+    await checkGuestCanReach(join(outDir, 'compose'), guest, `${outDir}, where the boot tests boot the drop's outputs`);
+  }
   const choice = await chooseCompose(outDir, spec, request.type, request.label, composeDate(request.date));
   const identity = (respin: number) => composeIdentity(spec, { date: choice.date, type: request.type, respin, label: request.label });
   const planOptions = { cwd: ctx.cwd, emit: ctx.emit, memoryMiB: request.installMemoryMiB };
