@@ -1,7 +1,8 @@
 /**
  * bootTest refuses, before any guest starts, to boot an image a way its disk cannot: it reads the
- * disk (an overlay over the image) and fails its boot check with what the disk holds. The
- * hypervisor is never asked for: the test fails if it is.
+ * disk (an overlay over the image) and fails its boot check with what the disk holds. No guest
+ * starts: the hypervisor answers only whom QEMU runs as (asked before an appliance is unpacked, so
+ * an unreachable report directory fails first) and fails the test if asked for anything else.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { CleanupStack } from '../../src/core/cleanup.js';
 import { collect } from '../../src/core/events.js';
 import { run } from '../../src/core/run.js';
 import { bootTest } from '../../src/testing/boot-test.js';
+import type { Hypervisor } from '../../hypervisor/index.js';
 import { makeBundle } from '../appliance/fixtures/bundles.js';
 
 let dir: string;
@@ -27,6 +29,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+const noGuest = new Proxy({ guestIdentity: async () => undefined } as unknown as Hypervisor, {
+  get: (target, key) => (key === 'guestIdentity' || key === 'then' ? Reflect.get(target, key) : () => Promise.reject(new Error(`no guest may start (asked for ${String(key)})`))),
+});
+
 const test = (firmware: 'bios' | 'uefi' | 'uefi-secure' | undefined, name: string, image = bios) =>
   bootTest({
     image,
@@ -37,7 +43,7 @@ const test = (firmware: 'bios' | 'uefi' | 'uefi-secure' | undefined, name: strin
     vcpus: 1,
     reportDir: join(dir, name),
     keepOnFailure: false,
-    hypervisor: () => Promise.reject(new Error('no guest may start')),
+    hypervisor: async () => noGuest,
     domainType: async () => 'qemu',
     emit: collect().emit,
     signal: new AbortController().signal,
