@@ -140,7 +140,7 @@ describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => 
         [
           { expect: 'login:', send: 'root\n' },
           { expect: 'Password:', send: 'kiln-secret\n' },
-          { expect: /root@[\w-]+:~# $/m, send: `cat /proc/cmdline /etc/kiln-post-marker; echo FW-$([ -d /sys/firmware/efi ] && echo uefi || echo bios)-SB$(od -An -tu1 -j4 -N1 ${SECURE_BOOT_VAR} 2>/dev/null | tr -d ' '); poweroff\n` },
+          { expect: /root@[\w-]+:~# $/m, send: `cat /proc/cmdline /etc/kiln-post-marker /etc/locale.conf /etc/default/locale; echo FW-$([ -d /sys/firmware/efi ] && echo uefi || echo bios)-SB$(od -An -tu1 -j4 -N1 ${SECURE_BOOT_VAR} 2>/dev/null | tr -d ' '); poweroff\n` },
           { expect: /FW-\w+-SB\d*\s/ },
         ],
         15 * 60_000,
@@ -150,6 +150,8 @@ describe.each(['x86_64'] as TreeArch[])('Anaconda test double on %s', (arch) => 
       expect(boot.output).toMatch(says);
       expect(boot.output).toMatch(/root=UUID=[0-9a-f-]{36} .*console=ttyS0/);
       expect(boot.output).toContain('kiln post 12.');
+      // The kickstart's lang, applied as Anaconda applies it (so cloud-init's locale module has nothing to generate).
+      expect(boot.output.match(/^LANG=en_US\.UTF-8\r?$/gm)).toHaveLength(2);
     }
   });
 });

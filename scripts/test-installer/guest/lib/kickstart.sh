@@ -23,6 +23,7 @@ KS_SOURCE=""         # a package source (url, repo, …): the test double cannot
 KS_ACTION=""
 KS_HOSTNAME=""
 KS_TIMEZONE=""
+KS_LANG=""
 KS_ENABLE=""
 KS_DISABLE=""
 KS_PACKAGES_LINE=""
@@ -200,7 +201,8 @@ ks_command() {
   case "$cmd" in
     cmdline) UI_MODE=cmdline; log INFO anaconda "kickstart line $KS_LINE: cmdline (non-interactive: errors are printed, not shown in a dialog)" ;;
     text | graphical) log INFO anaconda "kickstart line $KS_LINE: $cmd (the test double's only user interface is its error prompt)" ;;
-    lang | keyboard | selinux | firewall | user | group | sshkey | sshpw | skipx | xconfig | firstboot | eula | \
+    lang) for a in "$@"; do case "$a" in --*) ;; *) KS_LANG=$a ;; esac; done ;;
+    keyboard | selinux | firewall | user | group | sshkey | sshpw | skipx | xconfig | firstboot | eula | \
       logging | auth | authconfig | authselect | timesource | pwpolicy | mediacheck | vnc | monitor | realm | module)
       accepted "$cmd $*" ;;
     network) ks_network "$@" ;;

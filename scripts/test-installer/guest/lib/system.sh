@@ -1,5 +1,5 @@
 # Configuration of the installed system by kiln's Anaconda TEST DOUBLE (NOT Anaconda): host
-# name, time zone, root password, services, and the boot loader (grub-install and update-grub
+# name, time zone, system locale, root password, services, and the boot loader (grub-install and update-grub
 # run chrooted in the target with /dev, /proc and /sys bind-mounted, as Anaconda does).
 #
 # The boot loader is GRUB for the firmware the installer booted under, as Anaconda installs it:
@@ -37,6 +37,17 @@ configure_system() {
       log INFO anaconda "time zone set to $KS_TIMEZONE"
     else
       log WARNING anaconda "time zone $KS_TIMEZONE is not in the payload; left unchanged"
+    fi
+  fi
+  if [ -n "$KS_LANG" ]; then
+    # As Anaconda writes /etc/locale.conf; Debian's payload reads /etc/default/locale (so does
+    # cloud-init's locale module, which regenerates the locales when it names none).
+    echo "LANG=$KS_LANG" > "$SYSROOT/etc/locale.conf"
+    echo "LANG=$KS_LANG" > "$SYSROOT/etc/default/locale"
+    if in_target locale -a 2>/dev/null | grep -qix "$(echo "$KS_LANG" | sed 's/\.UTF-8$/.utf8/I')"; then
+      log INFO anaconda "system locale set to $KS_LANG"
+    else
+      log WARNING anaconda "system locale set to $KS_LANG, which the payload has not generated"
     fi
   fi
   set_root_password
