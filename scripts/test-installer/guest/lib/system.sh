@@ -44,7 +44,8 @@ configure_system() {
     # cloud-init's locale module, which regenerates the locales when it names none).
     echo "LANG=$KS_LANG" > "$SYSROOT/etc/locale.conf"
     echo "LANG=$KS_LANG" > "$SYSROOT/etc/default/locale"
-    if in_target locale -a 2>/dev/null | grep -qix "$(echo "$KS_LANG" | sed 's/\.UTF-8$/.utf8/I')"; then
+    # locale -a names en_US.UTF-8 en_US.utf8.
+    if in_target locale -a 2>/dev/null | tr 'A-Z' 'a-z' | grep -qx "$(echo "$KS_LANG" | sed 's/\.[Uu][Tt][Ff]-*8$/.utf8/' | tr 'A-Z' 'a-z')"; then
       log INFO anaconda "system locale set to $KS_LANG"
     else
       log WARNING anaconda "system locale set to $KS_LANG, which the payload has not generated"
