@@ -25,7 +25,7 @@ export const PAIRED = [
   'drop.test.ts', // ~16 min
   'targets.test.ts', // ~13
   'boot-test.test.ts', // ~10
-  'appliance.test.ts', // ~9
+  'appliance.test.ts', // ~15 paired (not measured alone)
   'test-installer.test.ts', // ~7
   'koji.test.ts', // ~2
   'aws-e2e.test.ts',
