@@ -211,8 +211,7 @@ export class LibvirtDomain implements Domain {
       await callLibvirt<number>('virDomainShutdown', libvirt().virDomainShutdown, [this.handle()], isNegative);
     } catch (error) {
       // Not running (or gone): nothing to shut down.
-      if (isNoDomain(error)) return;
-      if (isHypervisorError(error) && error.libvirtCode === LibvirtErrorCode.OPERATION_INVALID) return;
+      if (isGoneOrNotRunning(error)) return;
       throw error;
     }
   }
@@ -237,11 +236,15 @@ export class LibvirtDomain implements Domain {
       await callLibvirt<number>('virDomainDestroy', libvirt().virDomainDestroy, [this.handle()], isNegative);
     } catch (error) {
       // Already gone (a stopped transient domain) or not running: the goal is reached.
-      if (isNoDomain(error)) return;
-      if (isHypervisorError(error) && error.libvirtCode === LibvirtErrorCode.OPERATION_INVALID) return;
+      if (isGoneOrNotRunning(error)) return;
       throw error;
     }
   }
+}
+
+/** libvirt's answer when the domain is gone, or defined but not running. */
+function isGoneOrNotRunning(error: unknown): boolean {
+  return isNoDomain(error) || (isHypervisorError(error) && error.libvirtCode === LibvirtErrorCode.OPERATION_INVALID);
 }
 
 /** A freshly created domain's live XML; the XML sent if it is gone already (it stopped at once). */
