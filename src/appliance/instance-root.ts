@@ -40,13 +40,16 @@ export function checkInstanceName(name: string): string {
 /**
  * Runs `body` holding `key`'s lock under `root` (another kiln waits for it, up to ~10 minutes:
  * long enough for a version being unpacked). A lock whose holder died goes stale after 30 s.
+ * Each key is its own locked path: proper-lockfile keeps one record per locked path in the
+ * process, so two keys held at once (the instances lock around a version claim) must not share
+ * one, or releasing the inner lock loses the outer one.
  */
 export async function withLock<T>(root: string, key: string, body: () => Promise<T>): Promise<T> {
   await mkdir(root, { recursive: true });
   const lockPath = join(root, `.${key}.lock`);
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(root, { lockfilePath: lockPath, stale: 30_000, update: 10_000, retries: { retries: 600, factor: 1, minTimeout: 1000, maxTimeout: 1000 }, realpath: false });
+    release = await lockfile.lock(join(root, `.${key}`), { lockfilePath: lockPath, stale: 30_000, update: 10_000, retries: { retries: 600, factor: 1, minTimeout: 1000, maxTimeout: 1000 }, realpath: false });
   } catch (error) {
     throw new KilnError('APPLIANCE_LOCKED', `another kiln holds ${lockPath} for too long`, { cause: error, fault: 'external', hint: 'Wait for the other kiln appliance command to finish.' });
   }
