@@ -17,9 +17,9 @@ const integration = {
 // Three groups, one after the other (sequence.groupOrder from 1: vitest runs a one-worker group
 // of order 0 last): the cheap integration layers, one at a
 // time; the install test, which builds the run's base images and measures seconds (the stall
-// watchdog, "ends within seconds of the line"), beside the unit files (two workers: the install
-// test holds one, the unit files pass through the other, on the core its one TCG guest leaves
-// idle); then the integration files that only use those base images, two at a time. One TCG
+// watchdog, "ends within seconds of the line"), beside the unit files and then the test
+// double's own test (two workers: the install test holds one, the others pass through the other,
+// on the core its one TCG guest leaves idle); then the integration files that only use those base images, two at a time. One TCG
 // guest keeps the machine's 2 cores 50–70% busy (its vCPU threads wait on each other and on I/O,
 // and a test waits on guests); two files at once each run ~1.7× slower, but together sooner than
 // one after the other (62 → 53 minutes in CI, before the appliance test and the EC2 image's
