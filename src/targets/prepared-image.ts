@@ -1,7 +1,9 @@
 /**
  * A prepared image: a qcow2 overlay on the base (the base is never written), cloud prep applied to
  * the overlay in one libguestfs launch, and the conversions targets share (a sparse raw, a
- * compressed qcow2 per compat level), each made at most once.
+ * compressed qcow2 per compat level), each made at most once. The prepped overlay is kept in the
+ * store beside the base (prepared-store.ts): a later run with the same base and prep starts from
+ * it, and this run's overlay sits on it.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,6 +16,8 @@ import type { Accel } from './prep/libguestfs-env.js';
 import { checkReport } from './prep/report.js';
 import { runPrep } from './prep/run-prep.js';
 import type { PrepSpec } from './prep/spec.js';
+import type { PrepReport } from './prep/report.js';
+import { keptPrep } from './prepared-store.js';
 import type { PreparedImage } from './types.js';
 
 export interface PrepareOptions {
@@ -35,21 +39,44 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 export async function prepareImage(o: PrepareOptions): Promise<PreparedImage> {
   await mkdir(o.dir, { recursive: true });
   const overlay = join(o.dir, 'overlay.qcow2');
-  await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
-  const { virtualSize } = await imageInfo(overlay, { format: 'qcow2', signal: o.signal });
   const spec = o.spec;
-  const report = spec
-    ? await phase(
-        `prep:${spec.label}`,
-        o.emit,
-        async () => {
-          const r = await runPrep({ overlay, spec, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
-          checkReport(spec, r, o.emit);
-          return r;
-        },
-        { detail: 'virt-sysprep (one libguestfs launch)' },
-      )
-    : undefined;
+  const prep = (target: string) =>
+    phase(
+      `prep:${spec!.label}`,
+      o.emit,
+      async () => {
+        const r = await runPrep({ overlay: target, spec: spec!, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
+        checkReport(spec!, r, o.emit);
+        return r;
+      },
+      { detail: 'virt-sysprep (one libguestfs launch)' },
+    );
+  let report: PrepReport | undefined;
+  if (!spec) {
+    await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
+  } else {
+    const kept = await keptPrep({
+      base: o.base,
+      spec,
+      signal: o.signal,
+      onWait: () => o.emit({ type: 'message', level: 'info', text: `waiting for another kiln preparing the same ${spec.label} overlay of base image ${o.base.id.slice(0, 12)}` }),
+      createOverlay: (path) => createOverlay(o.base.disk, o.base.record.disk.format, path, o.signal),
+      make: prep,
+    });
+    if (kept) {
+      if (!kept.made) {
+        o.emit({ type: 'phase', phase: `prep:${spec.label}`, state: 'skip', detail: 'kept in the store from an earlier run' });
+        checkReport(spec, kept.kept.report, o.emit);
+      }
+      // The kept overlay is read-only: this run's overlay sits on it.
+      await createOverlay(kept.kept.overlay, 'qcow2', overlay, o.signal);
+      report = kept.kept.report;
+    } else {
+      await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
+      report = await prep(overlay);
+    }
+  }
+  const { virtualSize } = await imageInfo(overlay, { format: 'qcow2', signal: o.signal });
   const qcow2s = new Map<Qcow2Compat, () => Promise<{ path: string; sha256: string; bytes: number }>>();
   return {
     overlay,

@@ -1,4 +1,4 @@
-/** kiln test --firmware: a list of the three ways, each once, and the request that carries it. */
+/** kiln test --firmware: a list of the three ways, each once, and the request that carries it; --vcpus. */
 import { describe, expect, it } from 'vitest';
 import { parseFirmwares, testRequest } from '../../src/cli/commands/test.js';
 
@@ -18,5 +18,13 @@ describe('kiln test --firmware', () => {
   it('absent: no list (each image boots the way its disk does)', async () => {
     expect((await testRequest({}, ['a.qcow2'])).firmware).toBeUndefined();
     expect((await testRequest({ firmware: 'uefi-secure' }, ['a.qcow2'])).firmware).toEqual(['uefi-secure']);
+  });
+
+  it('--vcpus: 2 unless given, a whole number from 1', async () => {
+    expect((await testRequest({}, ['a.qcow2'])).vcpus).toBe(2);
+    expect((await testRequest({ vcpus: '1' }, ['a.qcow2'])).vcpus).toBe(1);
+    for (const bad of ['0', '1.5', 'two']) {
+      await expect(testRequest({ vcpus: bad }, ['a.qcow2'])).rejects.toMatchObject({ code: 'USAGE', message: `--vcpus ${bad}: expected a whole number from 1 to 64` });
+    }
   });
 });

@@ -165,6 +165,13 @@ describe('kiln drop', () => {
     expect(result.data.koji).toEqual([expect.objectContaining({ nvr: 'Fedora-Cloud-Base-19_Beta-1.3', imported: true })]);
   });
 
+  it('boots its test guests with one vCPU under TCG (a drop\'s guests share the cores)', async () => {
+    const { stdout } = await run('find', [join(composeDir, 'logs'), '-path', '*/test/*', '-name', 'domain.xml'], { timeoutMs: 30_000 });
+    const files = stdout.trim().split('\n').filter(Boolean);
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect(await readFile(f, 'utf8'), f).toMatch(/<vcpu[^>]*>1<\/vcpu>/);
+  });
+
   it('lays the compose out as Pungi does, with productmd metadata that passes productmd’s rules', async () => {
     expect((await readFile(join(composeDir, 'STATUS'), 'utf8')).trim()).toBe('FINISHED_INCOMPLETE');
     expect(await readFile(join(composeDir, 'COMPOSE_ID'), 'utf8')).toMatch(/^Fedora-Cloud-19-\d{8}\.\d+$/);

@@ -231,4 +231,13 @@ describe(`targets from a real base image`, () => {
     expect(second.outputs.map((o) => o.sha256)).toEqual(record.outputs.map((o) => o.sha256));
     expect(again.events.some((e) => e.type === 'phase' && e.phase.startsWith('prep:'))).toBe(false);
   });
+
+  it('a forced run starts from the prepped overlay kept in the store: no libguestfs launch, the same disk', async () => {
+    const again = collect();
+    const forced = await runTargets({ base, targets: ['ec2'], outDir: join(work, 'out-forced'), accel: 'tcg', force: true, emit: again.emit });
+    expect(again.events).toContainEqual(expect.objectContaining({ type: 'phase', phase: 'prep:ec2', state: 'skip' }));
+    expect(again.events.some((e) => e.type === 'phase' && e.phase.startsWith('prep:') && e.state === 'start')).toBe(false);
+    expect(forced.outputs[0]!.sha256).toBe(file('ec2').sha256);
+    await rm(join(work, 'out-forced'), { recursive: true, force: true });
+  });
 });

@@ -35,10 +35,14 @@ async function firmwareArgs(firmware: TestFirmware, dir: string): Promise<string
   ];
 }
 
-/** `snapshot`: writes go to a temporary overlay QEMU drops on exit (the image under test stays as it is). */
+/**
+ * `snapshot`: writes go to a temporary overlay QEMU drops on exit (the image under test stays as it
+ * is). One vCPU: this runs beside the install test's guest, and a 2-vCPU TCG guest on shared cores
+ * spends its CPU waiting on its own descheduled vCPU.
+ */
 function machineArgs(disk: string, format: DiskFormat = 'qcow2', snapshot = false): string[] {
   return [
-    '-accel', 'tcg,thread=multi', '-smp', '2', '-m', '1024', '-cpu', 'max', '-display', 'none', '-no-reboot',
+    '-accel', 'tcg,thread=multi', '-smp', '1', '-m', '1024', '-cpu', 'max', '-display', 'none', '-no-reboot',
     '-drive', `file=${disk},if=virtio,format=${format},cache=unsafe${snapshot ? ',snapshot=on' : ''}`,
     '-netdev', 'user,id=n0', '-device', 'virtio-net-pci,netdev=n0',
   ];

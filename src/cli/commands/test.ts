@@ -14,6 +14,7 @@ export interface TestFlags extends JobFlags {
   grow?: string;
   timeout?: string;
   memory?: string;
+  vcpus?: string;
   report?: string;
   junit?: string;
   keepOnFailure?: boolean;
@@ -28,12 +29,14 @@ export function parseFirmwares(value: string): Firmware[] {
   return [...new Set(list)] as Firmware[];
 }
 
-const DEFAULTS = { timeout: '10m', memory: '1024', report: 'kiln-test-report' };
+const DEFAULTS = { timeout: '10m', memory: '1024', vcpus: '2', report: 'kiln-test-report' };
 
 /** The test flags as a request; `images` undefined: the job's own outputs (kiln build --test). */
 export async function testRequest(f: TestFlags, images?: string[]): Promise<TestRequest> {
   const memory = Number(f.memory ?? DEFAULTS.memory);
   if (!Number.isInteger(memory) || memory < 256) throw usageError(`--memory ${f.memory}: expected MiB, at least 256`);
+  const vcpus = Number(f.vcpus ?? DEFAULTS.vcpus);
+  if (!Number.isInteger(vcpus) || vcpus < 1 || vcpus > 64) throw usageError(`--vcpus ${f.vcpus}: expected a whole number from 1 to 64`);
   const { normalizeArch } = await import('../../template/image-spec.js');
   return {
     images,
@@ -44,6 +47,7 @@ export async function testRequest(f: TestFlags, images?: string[]): Promise<Test
     growBytes: f.grow === undefined ? undefined : parseSize(f.grow, '--grow'),
     timeoutS: parseDuration(f.timeout ?? DEFAULTS.timeout, '--timeout'),
     memoryMiB: memory,
+    vcpus,
     reportDir: f.report ?? DEFAULTS.report,
     junit: f.junit,
     keepOnFailure: Boolean(f.keepOnFailure),
@@ -72,6 +76,11 @@ export const testCommand = defineCommand<TestFlags>({
     },
     { flags: '--timeout <duration>', description: 'hard limit per image, boot to last check', default: DEFAULTS.timeout },
     { flags: '--memory <MiB>', description: 'guest memory', default: DEFAULTS.memory },
+    {
+      flags: '--vcpus <n>',
+      description: 'guest vCPUs; under TCG give 1 when other guests share the host\'s cores (a 2-vCPU guest then spends CPU waiting on its own descheduled vCPU)',
+      default: DEFAULTS.vcpus,
+    },
     connectOption,
     accelOption,
   ],

@@ -13,7 +13,7 @@ import type { Emit } from '../../core/events.js';
 import { renderPrepScript, REPORT_MARKER } from './script.js';
 import { parseReport, type PrepReport } from './report.js';
 import type { PrepSpec } from './spec.js';
-import { libguestfsEnv, type Accel } from './libguestfs-env.js';
+import { ensureLibguestfsCache, libguestfsEnv, type Accel } from './libguestfs-env.js';
 import { sysprepOperations } from './sysprep-operations.js';
 
 const REPORT_DISK_BYTES = 4 * 1024 * 1024;
@@ -51,11 +51,12 @@ export async function runPrep(o: PrepRunOptions): Promise<PrepReport> {
   const operations = await sysprepOperations(o.signal);
   const tmpDir = join(o.workDir, 'guestfs-tmp');
   await mkdir(tmpDir, { recursive: true, mode: 0o700 });
+  await ensureLibguestfsCache();
   const args = sysprepArgs({ overlay: o.overlay, reportDisk, script, operations, lockRoot: o.spec.lockRoot });
   const { stdout } = await run('virt-sysprep', args, {
     timeoutMs: PREP_TIMEOUT_MS,
     signal: o.signal,
-    env: libguestfsEnv(o.accel, tmpDir),
+    env: libguestfsEnv(o.accel, { tmpDir }),
     hint: 'libguestfs could not prepare the image; LIBGUESTFS_DEBUG=1 LIBGUESTFS_TRACE=1 show why.',
   });
   for (const line of stdout.split('\n')) if (line.trim()) o.emit({ type: 'message', level: 'debug', text: `virt-sysprep: ${line.trim()}` });
