@@ -21,8 +21,8 @@ import type { DropOutputRecord } from './record.js';
 /**
  * A boot test guest's vCPUs: 2 with KVM; 1 under TCG, where a drop's guests (up to --jobs at once)
  * share the host's cores: a 2-vCPU TCG guest whose other vCPU thread is descheduled spins waiting
- * for it (spinlocks, TLB shootdowns), and a boot measured at 96 CPU-seconds alone took 170–330
- * beside other guests, against about 110 for one vCPU.
+ * for it (spinlocks, TLB shootdowns): a boot measured at 96 CPU-seconds alone took 170–330 beside
+ * other guests. One vCPU costs a little more alone (108) and has no vCPU of its own to wait for.
  */
 export function testGuestVcpus(accel: 'kvm' | 'tcg'): number {
   return accel === 'tcg' ? 1 : 2;
