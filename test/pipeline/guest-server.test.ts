@@ -13,12 +13,14 @@ afterEach(async () => {
 });
 
 async function tree() {
-  const dir = await mkdtemp(join(tmpdir(), 'kiln-tree-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  // The tree inside a directory of its own, beside a file it must never serve.
+  const outer = await mkdtemp(join(tmpdir(), 'kiln-tree-'));
+  cleanups.push(() => rm(outer, { recursive: true, force: true }));
+  const dir = join(outer, 'tree');
   await mkdir(join(dir, 'images/pxeboot'), { recursive: true });
   await writeFile(join(dir, 'images/pxeboot/vmlinuz'), 'KERNEL-BYTES');
   await writeFile(join(dir, '.treeinfo'), '[general]\n');
-  await writeFile(join(dir, '..', `secret-${process.pid}`), 'do not serve').catch(() => {});
+  await writeFile(join(outer, `secret-${process.pid}`), 'do not serve');
   return dir;
 }
 
