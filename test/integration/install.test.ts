@@ -332,7 +332,9 @@ describe('failures end fast and leave nothing behind', () => {
 
   it('output piped into a command that stops reading (| head): the build stops, cleans up and exits quietly', async () => {
     const before = await storeLeftovers();
-    const ks = await kickstartFile('slow-pre-head.ks', ['%pre', 'sleep 100000', '%end']);
+    // A %pre that keeps talking on the console, as an install does: kiln learns that its reader
+    // went away when it next writes (a pipe says so only to a writer), and -v writes each line.
+    const ks = await kickstartFile('slow-pre-head.ks', ['%pre', 'while :; do echo "kiln test: still in %pre" > /dev/console; sleep 2; done', '%end']);
     const run = await buildUntilInstalling(ks, ['-v']);
     try {
       // What head does after its 40 lines: close its end of the pipe.
