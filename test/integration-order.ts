@@ -13,7 +13,7 @@
  *
  * PAIRED run two at a time after them: they only use the base images (store hits) and have no
  * deadline near what a shared core makes of their guests. Longest first (the minutes each took
- * alone under TCG), so the two workers finish close together. A file in no list runs last in
+ * paired in CI), so the two workers finish close together. A file in no list runs last in
  * its group, alphabetically.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -23,11 +23,11 @@ export const SERIAL = ['hypervisor-probe.test.ts', 'hypervisor.test.ts', 'test-i
 export const ALONGSIDE_UNIT = ['install.test.ts', 'test-installer.test.ts'];
 
 export const PAIRED = [
-  'drop.test.ts', // ~16 min
-  'targets.test.ts', // ~13
+  'targets.test.ts', // ~21 min paired
+  'drop.test.ts', // ~17
+  'appliance.test.ts', // ~11
   'boot-test.test.ts', // ~10
-  'appliance.test.ts', // ~15 paired (not measured alone)
-  'koji.test.ts', // ~2
+  'koji.test.ts', // ~3
   'aws-e2e.test.ts',
   'test-installer-tree.test.ts',
 ];

@@ -19,11 +19,11 @@ const integration = {
 // time; the install test, which builds the run's base images and measures seconds (the stall
 // watchdog, "ends within seconds of the line"), beside the unit files and then the test
 // double's own test (two workers: the install test holds one, the others pass through the other,
-// on the core its one TCG guest leaves idle); then the integration files that only use those base images, two at a time. One TCG
-// guest keeps the machine's 2 cores 50–70% busy (its vCPU threads wait on each other and on I/O,
-// and a test waits on guests); two files at once each run ~1.7× slower, but together sooner than
-// one after the other (62 → 53 minutes in CI, before the appliance test and the EC2 image's
-// UEFI boots; with them 64 minutes, over the hour kiln's CI allows itself: see the README).
+// on the core its one TCG guest leaves idle); then the integration files that only use those
+// base images, two at a time: one TCG guest leaves the 2 cores partly idle (a test waits on its
+// guest, the guest on I/O). The test guests get one vCPU each: beside other guests a 2-vCPU TCG
+// guest spends its CPU waiting on its own descheduled vCPU (a boot of 96 CPU-seconds alone cost
+// 170–330 paired), which had the suite at 64–66 minutes; with one, 47 (see the README).
 export default defineConfig({
   test: {
     root,
