@@ -21,7 +21,7 @@ const integration = {
 // double's own test (two workers: the install test holds one, the others pass through the other,
 // on the core its one TCG guest leaves idle); then the integration files that only use those
 // base images, two at a time: one TCG guest leaves the 2 cores partly idle (a test waits on its
-// guest, the guest on I/O). The test guests get one vCPU each: beside other guests a 2-vCPU TCG
+// guest, the guest on I/O). The boot test guests get one vCPU each: beside other guests a 2-vCPU TCG
 // guest spends its CPU waiting on its own descheduled vCPU (a boot of 96 CPU-seconds alone cost
 // 170–330 paired), which had the suite at 64–66 minutes; with one, 47 (see the README).
 export default defineConfig({
