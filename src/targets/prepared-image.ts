@@ -40,27 +40,28 @@ export async function prepareImage(o: PrepareOptions): Promise<PreparedImage> {
   await mkdir(o.dir, { recursive: true });
   const overlay = join(o.dir, 'overlay.qcow2');
   const spec = o.spec;
-  const prep = (target: string) =>
-    phase(
-      `prep:${spec!.label}`,
-      o.emit,
-      async () => {
-        const r = await runPrep({ overlay: target, spec: spec!, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
-        checkReport(spec!, r, o.emit);
-        return r;
-      },
-      { detail: 'virt-sysprep (one libguestfs launch)' },
-    );
+  const onBase = (path: string) => createOverlay(o.base.disk, o.base.record.disk.format, path, o.signal);
   let report: PrepReport | undefined;
   if (!spec) {
-    await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
+    await onBase(overlay);
   } else {
+    const prep = (target: string) =>
+      phase(
+        `prep:${spec.label}`,
+        o.emit,
+        async () => {
+          const r = await runPrep({ overlay: target, spec, workDir: o.dir, accel: o.accel, emit: o.emit, signal: o.signal });
+          checkReport(spec, r, o.emit);
+          return r;
+        },
+        { detail: 'virt-sysprep (one libguestfs launch)' },
+      );
     const kept = await keptPrep({
       base: o.base,
       spec,
       signal: o.signal,
       onWait: () => o.emit({ type: 'message', level: 'info', text: `waiting for another kiln preparing the same ${spec.label} overlay of base image ${o.base.id.slice(0, 12)}` }),
-      createOverlay: (path) => createOverlay(o.base.disk, o.base.record.disk.format, path, o.signal),
+      createOverlay: onBase,
       make: prep,
     });
     if (kept) {
@@ -72,7 +73,7 @@ export async function prepareImage(o: PrepareOptions): Promise<PreparedImage> {
       await createOverlay(kept.kept.overlay, 'qcow2', overlay, o.signal);
       report = kept.kept.report;
     } else {
-      await createOverlay(o.base.disk, o.base.record.disk.format, overlay, o.signal);
+      await onBase(overlay);
       report = await prep(overlay);
     }
   }

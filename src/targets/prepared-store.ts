@@ -14,8 +14,7 @@
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { sha256 } from '../core/hash.js';
-import { lockKey } from '../store/key-lock.js';
-import type { BaseImage } from '../store/store.js';
+import { openStore, type BaseImage } from '../store/store.js';
 import type { PrepReport } from './prep/report.js';
 import { renderPrepScript } from './prep/script.js';
 import type { PrepSpec } from './prep/spec.js';
@@ -99,7 +98,7 @@ export async function keptPrep(o: KeepOptions): Promise<{ kept: KeptPrep; made: 
   if (!(await canKeep(o.base))) return undefined;
   const key = await preparedKey(o.spec, o.signal);
   const dir = preparedDir(o.base, key);
-  const release = await lockKey(join(storeOf(o.base), 'locks'), `prepared-${o.base.id.slice(0, 16)}-${key}`, {
+  const release = await openStore(storeOf(o.base)).lock(`prepared-${o.base.id.slice(0, 16)}-${key}`, {
     signal: o.signal,
     onWait: () => o.onWait?.(),
     what: `cloud prep ${o.spec.label} of ${o.base.id.slice(0, 12)}`,
